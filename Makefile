@@ -1,0 +1,79 @@
+# bertbatch build. `make help` lists the targets.
+#
+# BACKEND picks the MLX wheel: cpu (Linux), cuda (NVIDIA, CUDA 13), metal (macOS).
+# BLAS picks the BLAS the Linux CPU backend uses: openblas (Debian's OpenBLAS, default) or bundled
+# (the reference BLAS the wheel ships).
+SHELL := /bin/bash
+UNAME := $(shell uname -s)
+BACKEND ?= $(if $(filter Darwin,$(UNAME)),metal,cpu)
+BLAS ?= $(if $(filter cpu,$(BACKEND)),openblas,bundled)
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.deps-$(BACKEND)-$(BLAS)
+MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+# cgo flags derived from the installed wheel (evaluated lazily, after `deps`).
+MLX_DIR = $(shell $(PY) -m mlx --cmake-dir 2>/dev/null)
+GOENV = CGO_ENABLED=1 CGO_CPPFLAGS="-I$(MLX_DIR)/include" \
+	CGO_LDFLAGS="-L$(MLX_DIR)/lib -Wl,-rpath,$(MLX_DIR)/lib" \
+	BERTBATCH_PYTHON="$(PY)" BERTBATCH_MODEL_DIR="$(MODEL_DIR)"
+LDFLAGS := -X github.com/bertbatch/bertbatch.Version=$(VERSION)
+GOTESTFLAGS ?= -count=1 -timeout 30m
+
+.PHONY: help deps env build test test-short demo bench model fuzz vet fmt clean references
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+deps: $(STAMP) ## Create .venv with the pinned MLX wheel and the test references.
+
+$(STAMP): python/requirements-$(BACKEND).txt python/requirements-test.txt scripts/use-openblas.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r python/requirements-$(BACKEND).txt -r python/requirements-test.txt
+	if [ "$(BLAS)" = openblas ]; then scripts/use-openblas.sh "$(VENV)" "$$($(PY) -m mlx --cmake-dir)"; \
+	elif [ "$(BACKEND)" = cpu ]; then $(PY) -m pip install -q --force-reinstall --no-deps "$$(grep -o 'mlx\[cpu\]==[0-9.]*' python/requirements-cpu.txt | sed 's/mlx\[cpu\]/mlx-cpu/')"; fi
+	rm -f $(VENV)/.deps-*
+	touch $@
+
+env: $(STAMP) ## Print the exports that let plain `go build` / `go test` work: eval "$$(make env)".
+	@echo 'export CGO_ENABLED=1'
+	@echo 'export CGO_CPPFLAGS="-I$(MLX_DIR)/include"'
+	@echo 'export CGO_LDFLAGS="-L$(MLX_DIR)/lib -Wl,-rpath,$(MLX_DIR)/lib"'
+	@echo 'export BERTBATCH_PYTHON="$(PY)"'
+	@echo 'export BERTBATCH_MODEL_DIR="$(MODEL_DIR)"'
+
+model: $(MODEL_DIR)/model.safetensors ## Fetch all-MiniLM-L6-v2 (real weights) from its PyPI package.
+
+$(MODEL_DIR)/model.safetensors: scripts/fetch-model.sh | $(STAMP)
+	scripts/fetch-model.sh "$(PY)" "$(MODEL_DIR)"
+
+build: $(STAMP) ## Build bin/bertbatch.
+	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
+
+test: $(STAMP) model ## Run every test.
+	$(GOENV) go vet ./...
+	$(GOENV) go test $(GOTESTFLAGS) ./...
+
+test-short: $(STAMP) ## Run the fast tests only.
+	$(GOENV) go test -short $(GOTESTFLAGS) ./...
+
+demo: build model ## Run jobs/embed.yaml end to end on the packaged model and a sample dataset.
+	BERTBATCH_MODEL_DIR="$(MODEL_DIR)" ./bin/bertbatch run --overwrite jobs/embed.yaml
+
+bench: build model ## Print the benchmark tables (bertbatch beside its peers).
+	$(GOENV) scripts/bench.sh
+
+fuzz: $(STAMP) ## Run each fuzz target for FUZZTIME (default 60s).
+	$(GOENV) scripts/fuzz.sh $${FUZZTIME:-60s}
+
+references: ## Regenerate golden files with transformers/sentence-transformers (needs .venv-ref).
+	test -x .venv-ref/bin/python || ($(PYTHON) -m venv .venv-ref && .venv-ref/bin/pip install -q -r python/requirements-reference.txt -r python/requirements-test.txt)
+	.venv-ref/bin/python testdata/gen_models.py
+
+fmt: ## Format the Go code.
+	gofmt -w $$(git ls-files '*.go')
+
+clean: ## Remove build outputs (keeps .venv and models).
+	rm -rf bin out
