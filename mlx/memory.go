@@ -1,0 +1,40 @@
+package mlx
+
+/*
+#include "shim.h"
+*/
+import "C"
+
+// ActiveMemory is the number of bytes MLX currently holds for live arrays (not its cache).
+func ActiveMemory() uint64 {
+	var n C.size_t
+	_ = call("active_memory", func() C.int { return C.bb_active_memory(&n) })
+	return uint64(n)
+}
+
+// PeakMemory is the largest ActiveMemory since the start or the last ResetPeakMemory.
+func PeakMemory() uint64 {
+	var n C.size_t
+	_ = call("peak_memory", func() C.int { return C.bb_peak_memory(&n) })
+	return uint64(n)
+}
+
+// ResetPeakMemory restarts PeakMemory's count from the current usage.
+func ResetPeakMemory() { _ = call("reset_peak_memory", func() C.int { return C.bb_reset_peak_memory() }) }
+
+// CacheMemory is the number of bytes MLX keeps cached for reuse.
+func CacheMemory() uint64 {
+	var n C.size_t
+	_ = call("cache_memory", func() C.int { return C.bb_cache_memory(&n) })
+	return uint64(n)
+}
+
+// SetCacheLimit bounds MLX's buffer cache and returns the previous limit.
+func SetCacheLimit(bytes uint64) uint64 {
+	var old C.size_t
+	_ = call("set_cache_limit", func() C.int { return C.bb_set_cache_limit(&old, C.size_t(bytes)) })
+	return uint64(old)
+}
+
+// ClearCache releases MLX's cached buffers.
+func ClearCache() { _ = call("clear_cache", func() C.int { return C.bb_clear_cache() }) }

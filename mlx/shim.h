@@ -1,0 +1,101 @@
+/*
+ * A small C API over MLX's C++ API, in the conventions of mlx-c: opaque handles, an int status
+ * (0 = success), results through the first pointer argument, explicit *_free functions, streams
+ * passed explicitly. No C++ exception crosses this boundary: a failing call returns non-zero and
+ * bb_last_error() gives the message, per OS thread.
+ */
+#ifndef BERTBATCH_MLX_SHIM_H
+#define BERTBATCH_MLX_SHIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bb_array_ {
+  void* ctx;
+} bb_array;
+
+typedef struct bb_stream_ {
+  void* ctx;
+} bb_stream;
+
+typedef enum { BB_CPU = 0, BB_GPU = 1 } bb_device_type;
+
+typedef enum {
+  BB_BOOL = 0,
+  BB_UINT8,
+  BB_UINT32,
+  BB_INT32,
+  BB_INT64,
+  BB_FLOAT16,
+  BB_FLOAT32,
+  BB_BFLOAT16,
+} bb_dtype;
+
+/* Errors and runtime. */
+const char* bb_last_error(void);
+int bb_version(const char** res);
+int bb_device_count(int* res, bb_device_type type);
+int bb_stream_new(bb_stream* res, bb_device_type type);
+int bb_stream_free(bb_stream s);
+int bb_synchronize(bb_stream s);
+
+/* Memory. */
+int bb_active_memory(size_t* res);
+int bb_peak_memory(size_t* res);
+int bb_reset_peak_memory(void);
+int bb_cache_memory(size_t* res);
+int bb_set_cache_limit(size_t* res, size_t limit);
+int bb_set_memory_limit(size_t* res, size_t limit);
+int bb_clear_cache(void);
+
+/* Arrays. */
+int bb_array_free(bb_array a);
+int bb_array_from_data(bb_array* res, const void* data, const int* shape, int ndim, bb_dtype dtype);
+int bb_array_from_scalar(bb_array* res, double value, bb_dtype dtype);
+int bb_array_ndim(int* res, bb_array a);
+int bb_array_shape(int* res, bb_array a, int cap);
+int bb_array_dtype(bb_dtype* res, bb_array a);
+int bb_array_to_host(void* dst, size_t nbytes, bb_array a, bb_stream s);
+int bb_eval(const bb_array* arrays, size_t n);
+int bb_async_eval(const bb_array* arrays, size_t n);
+
+/* Operations: every one builds a lazy node on stream s. */
+int bb_add(bb_array* res, bb_array a, bb_array b, bb_stream s);
+int bb_subtract(bb_array* res, bb_array a, bb_array b, bb_stream s);
+int bb_multiply(bb_array* res, bb_array a, bb_array b, bb_stream s);
+int bb_divide(bb_array* res, bb_array a, bb_array b, bb_stream s);
+int bb_maximum(bb_array* res, bb_array a, bb_array b, bb_stream s);
+int bb_greater(bb_array* res, bb_array a, bb_array b, bb_stream s);
+int bb_where(bb_array* res, bb_array cond, bb_array x, bb_array y, bb_stream s);
+int bb_erf(bb_array* res, bb_array a, bb_stream s);
+int bb_tanh(bb_array* res, bb_array a, bb_stream s);
+int bb_sigmoid(bb_array* res, bb_array a, bb_stream s);
+int bb_sqrt(bb_array* res, bb_array a, bb_stream s);
+int bb_astype(bb_array* res, bb_array a, bb_dtype dtype, bb_stream s);
+int bb_reshape(bb_array* res, bb_array a, const int* shape, int ndim, bb_stream s);
+int bb_transpose(bb_array* res, bb_array a, const int* axes, int naxes, bb_stream s);
+int bb_expand_dims(bb_array* res, bb_array a, int axis, bb_stream s);
+int bb_slice(bb_array* res, bb_array a, const int* start, const int* stop, int ndim, bb_stream s);
+int bb_take(bb_array* res, bb_array a, bb_array indices, int axis, bb_stream s);
+int bb_matmul(bb_array* res, bb_array a, bb_array b, bb_stream s);
+int bb_addmm(bb_array* res, bb_array c, bb_array a, bb_array b, bb_stream s);
+int bb_sum(bb_array* res, bb_array a, int axis, bool keepdims, bb_stream s);
+int bb_max(bb_array* res, bb_array a, int axis, bool keepdims, bb_stream s);
+int bb_argmax(bb_array* res, bb_array a, int axis, bool keepdims, bb_stream s);
+int bb_softmax(bb_array* res, bb_array a, int axis, bb_stream s);
+int bb_layer_norm(bb_array* res, bb_array x, bb_array weight, bb_array bias, float eps, bb_stream s);
+int bb_sdpa(bb_array* res, bb_array q, bb_array k, bb_array v, float scale, bb_array mask, bb_stream s);
+int bb_quantize(bb_array* wq, bb_array* scales, bb_array* biases, bb_array w, int group_size, int bits, bb_stream s);
+int bb_quantized_matmul(bb_array* res, bb_array x, bb_array wq, bb_array scales, bb_array biases, int group_size,
+                        int bits, bb_stream s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

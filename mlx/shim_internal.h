@@ -1,0 +1,45 @@
+// Helpers shared by the shim's translation units.
+#pragma once
+
+#include <exception>
+#include <string>
+
+#include "mlx/mlx.h"
+#include "shim.h"
+
+namespace bb {
+
+namespace mx = mlx::core;
+
+void set_error(const char* msg);
+
+// guard runs f and turns any C++ exception into a status and a per-thread message.
+template <class F>
+int guard(F&& f) {
+  try {
+    f();
+    return 0;
+  } catch (const std::exception& e) {
+    set_error(e.what());
+  } catch (...) {
+    set_error("unknown C++ exception");
+  }
+  return 1;
+}
+
+inline mx::array& arr(bb_array a) {
+  if (a.ctx == nullptr) throw std::invalid_argument("null array handle (already freed?)");
+  return *static_cast<mx::array*>(a.ctx);
+}
+
+inline mx::Stream& stream(bb_stream s) {
+  if (s.ctx == nullptr) throw std::invalid_argument("null stream handle (already freed?)");
+  return *static_cast<mx::Stream*>(s.ctx);
+}
+
+inline void put(bb_array* res, mx::array a) { res->ctx = new mx::array(std::move(a)); }
+
+mx::Dtype to_dtype(bb_dtype d);
+bb_dtype from_dtype(mx::Dtype d);
+
+}  // namespace bb
