@@ -1,0 +1,78 @@
+package jobs
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// IsLocal reports whether the model reference names a local folder (absolute after parsing) rather than a Hub id.
+func (m Model) IsLocal() bool { return filepath.IsAbs(m.Ref) }
+
+// resolvePath turns the raw value of a path field into its parsed form: environment references expanded and,
+// for folders and files, made absolute against base (the job file's folder).
+func resolvePath(kind, raw, base string, lookup func(string) (string, bool)) (string, error) {
+	v, err := expandEnv(raw, lookup)
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(v, "~") {
+		return "", fmt.Errorf("%q starts with ~, which is not expanded; write ${HOME}%s", v, strings.TrimPrefix(v, "~"))
+	}
+	switch kind {
+	case "ref":
+		if looksLocal(v) {
+			return absolute(v, base), nil
+		}
+		return v, checkHubID(v)
+	case "glob":
+		if strings.Contains(v, "**") {
+			return "", fmt.Errorf("%q: ** is not supported; name the folder instead, folders are read recursively", v)
+		}
+		if _, err := filepath.Match(v, ""); err != nil {
+			return "", fmt.Errorf("%q is not a valid glob pattern (%v)", v, err)
+		}
+		return absolute(v, base), nil
+	case "dir":
+		if v == "" {
+			return "", nil
+		}
+		return absolute(v, base), nil
+	}
+	panic("jobs: unknown path kind " + kind)
+}
+
+// looksLocal reports whether a model reference is written as a folder: absolute, or starting with ./ or ../.
+func looksLocal(ref string) bool {
+	return filepath.IsAbs(ref) || ref == "." || ref == ".." ||
+		strings.HasPrefix(ref, "./") || strings.HasPrefix(ref, "../")
+}
+
+func absolute(p, base string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
+}
+
+// hubID is the Hub's repository id rule: an optional namespace and a name of word characters, dots and dashes.
+var hubID = regexp.MustCompile(`^([\w.-]+/)?[\w.-]{1,96}$`)
+
+func checkHubID(ref string) error {
+	if hubID.MatchString(ref) && !strings.Contains(ref, "--") && !strings.Contains(ref, "..") &&
+		!strings.HasSuffix(ref, ".git") {
+		return nil
+	}
+	return fmt.Errorf("%q is not a Hub id (org/name: letters, digits, - _ .); for a local folder write ./%s or an absolute path",
+		ref, strings.TrimPrefix(ref, "/"))
+}
+
+// isGlob reports whether a path holds glob metacharacters.
+func isGlob(p string) bool { return strings.ContainsAny(p, "*?[") }
+
+// within reports whether path is dir itself or lies inside it (both absolute and clean).
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+}
