@@ -41,7 +41,7 @@ type call struct {
 	header http.Header
 	// stopAtForeignRedirect returns a redirect to another origin instead of following it (HEAD on
 	// /resolve/: the metadata is on the redirect itself).
-	stopAtForeignRedirect bool
+	stopAtForeignRedirect  bool
 	repoID, revision, file string
 }
 
