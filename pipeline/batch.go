@@ -42,8 +42,10 @@ type Batcher[T any] struct {
 	MaxTokens int
 	// MaxItems is the most items per batch; at least one.
 	MaxItems int
-	// SortWindow is how many items are sorted together; at least one
-	// (one means no sorting: batches follow input order).
+	// SortWindow is how many items are sorted together; at least MaxItems,
+	// since batches never span two sort windows. Several times MaxItems
+	// keeps padding low and the last, partly filled batch of each window
+	// rare.
 	SortWindow int
 	// Length returns an item's length in tokens; a negative length fails.
 	Length func(T) int
@@ -52,6 +54,13 @@ type Batcher[T any] struct {
 	InFlight *Window
 	// Stats, if not nil, receives the batcher's counts.
 	Stats *BatchStats
+}
+
+// WindowFor returns an in-flight window size that keeps workers busy: room
+// for one sort window being filled, one being drained into batches, and two
+// batches per worker (one processing, one queued behind it).
+func (b Batcher[T]) WindowFor(workers int) int {
+	return 2*b.SortWindow + 2*workers*b.MaxItems
 }
 
 // Run starts the batcher on g and returns its batches on an unbuffered
@@ -94,8 +103,8 @@ func (b Batcher[T]) check() error {
 	if b.MaxItems < 1 {
 		errs = append(errs, fmt.Errorf("MaxItems is %d, need at least 1", b.MaxItems))
 	}
-	if b.SortWindow < 1 {
-		errs = append(errs, fmt.Errorf("SortWindow is %d, need at least 1", b.SortWindow))
+	if b.SortWindow < max(b.MaxItems, 1) {
+		errs = append(errs, fmt.Errorf("SortWindow is %d, need at least MaxItems (%d): batches never span sort windows", b.SortWindow, b.MaxItems))
 	}
 	if b.Length == nil {
 		errs = append(errs, errors.New("Length is nil"))

@@ -45,19 +45,21 @@ func TestBatchedOrderPreserved(t *testing.T) {
 		{"2 workers", 2, 64, false},
 		{"8 workers", 8, 64, false},
 		{"8 workers locked threads", 8, 64, true},
-		{"8 workers no sorting", 8, 1, false},
+		{"8 workers window of one batch", 8, 16, false},
 		{"2 workers window larger than input", 2, 5000, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			checkNoLeak(t)
 			rows := makeRows(3000, uint64(tc.workers))
 			g, ctx := errgroup.WithContext(context.Background())
-			window := pipeline.NewWindow(2*tc.sortWindow + tc.workers*16)
-			numbered := pipeline.Number(ctx, g, pipeline.FromSlice(ctx, g, rows), window)
-			batches := pipeline.Batcher[row]{
+			batcher := pipeline.Batcher[row]{
 				MaxTokens: 1024, MaxItems: 16, SortWindow: tc.sortWindow,
-				Length: func(r row) int { return r.length }, InFlight: window,
-			}.Run(ctx, g, numbered)
+				Length: func(r row) int { return r.length },
+			}
+			window := pipeline.NewWindow(batcher.WindowFor(tc.workers))
+			batcher.InFlight = window
+			numbered := pipeline.Number(ctx, g, pipeline.FromSlice(ctx, g, rows), window)
+			batches := batcher.Run(ctx, g, numbered)
 			results := pipeline.Pool[*rand.Rand, pipeline.Batch[row], []pipeline.Seq[int]]{
 				Workers:      tc.workers,
 				LockOSThread: tc.lock,
