@@ -3,6 +3,7 @@ package jobs
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -219,6 +220,10 @@ func (d *decoder) decodeList(val *yaml.Node, f reflect.Value, s fieldSpec, path 
 }
 
 func (d *decoder) decodeInt(val *yaml.Node, f reflect.Value, s fieldSpec, path string) {
+	if val.Kind == yaml.ScalarNode && val.ShortTag() == "!!float" && wholeNumber.MatchString(val.Value) {
+		d.problem(val, path, "%s is out of range (%s)", val.Value, rangeText(s)) // too large for an integer
+		return
+	}
 	if val.Kind != yaml.ScalarNode || val.ShortTag() != "!!int" {
 		d.problem(val, path, "want a whole number, got %s", describe(val))
 		return
@@ -234,6 +239,9 @@ func (d *decoder) decodeInt(val *yaml.Node, f reflect.Value, s fieldSpec, path s
 	}
 	f.SetInt(n)
 }
+
+// wholeNumber matches digits that YAML resolved as a float only because they overflow an integer.
+var wholeNumber = regexp.MustCompile(`^[-+]?[0-9]+$`)
 
 func rangeText(s fieldSpec) string {
 	switch {
