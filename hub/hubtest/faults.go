@@ -5,27 +5,31 @@ import (
 	"time"
 )
 
-// fault is an injected misbehaviour.
+// fault is an injected misbehaviour: a Failure, or a content fault on one file.
 type fault struct {
-	// Status faults: answer status (with Retry-After when set) to the next times matching requests.
-	server, method, pathHas string
-	status                  int
-	retryAfter              string
-	// Content faults on file: cut the connection after cutAfter bytes (times), or corrupt every body.
+	Failure
+	// Content faults on file: cut the connection after cutAfter bytes (Times), or corrupt every body.
 	file     string
 	cutAfter int64
 	corrupt  bool
-	times    int
 }
 
-// FailNext answers status to the next times requests that server ("hub", "cdn" or "" for both) receives
-// with method ("" for any) and a path containing pathHas ("" for any); retryAfter, when not empty, is
-// sent as Retry-After.
-func (h *Hub) FailNext(server, method, pathHas string, status int, retryAfter string, times int) {
+// Failure answers an error status to some requests.
+type Failure struct {
+	Server     string // "hub", "cdn" or "" for both
+	Method     string // "" for any
+	PathHas    string // part of the escaped path the request must have ("" for any), e.g. "/resolve/"
+	Status     int
+	Code       string // sent as X-Error-Code when not empty
+	RetryAfter string // sent as Retry-After when not empty
+	Times      int    // how many matching requests get it
+}
+
+// FailNext answers f.Status to the next f.Times requests matching f.
+func (h *Hub) FailNext(f Failure) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.faults = append(h.faults, &fault{server: server, method: method, pathHas: pathHas, status: status,
-		retryAfter: retryAfter, times: times})
+	h.faults = append(h.faults, &fault{Failure: f})
 }
 
 // CutDownloads makes the next times downloads of file send after bytes of the body, then drop the
@@ -33,14 +37,14 @@ func (h *Hub) FailNext(server, method, pathHas string, status int, retryAfter st
 func (h *Hub) CutDownloads(file string, after int64, times int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.faults = append(h.faults, &fault{file: file, cutAfter: after, times: times})
+	h.faults = append(h.faults, &fault{file: file, cutAfter: after, Failure: Failure{Times: times}})
 }
 
 // CorruptDownloads makes every download of file deliver the right length with one byte changed.
 func (h *Hub) CorruptDownloads(file string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.faults = append(h.faults, &fault{file: file, corrupt: true, times: -1})
+	h.faults = append(h.faults, &fault{file: file, corrupt: true, Failure: Failure{Times: -1}})
 }
 
 // HoldDownloads makes downloads of file wait until file has received heads HEAD requests (or 20 s
@@ -56,11 +60,11 @@ func (h *Hub) statusFault(server, method, path string) *fault {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, f := range h.faults {
-		if f.status == 0 || f.times == 0 {
+		if f.Status == 0 || f.Times == 0 {
 			continue
 		}
-		if (f.server == "" || f.server == server) && (f.method == "" || f.method == method) && strings.Contains(path, f.pathHas) {
-			f.times--
+		if (f.Server == "" || f.Server == server) && (f.Method == "" || f.Method == method) && strings.Contains(path, f.PathHas) {
+			f.Times--
 			return f
 		}
 	}
@@ -72,7 +76,7 @@ func (h *Hub) contentFault(file string) (cutAfter int64, cut, corrupt bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, f := range h.faults {
-		if f.file != file || f.times == 0 {
+		if f.file != file || f.Times == 0 {
 			continue
 		}
 		if f.corrupt {
@@ -80,7 +84,7 @@ func (h *Hub) contentFault(file string) (cutAfter int64, cut, corrupt bool) {
 			continue
 		}
 		if !cut {
-			f.times--
+			f.Times--
 			cutAfter, cut = f.cutAfter, true
 		}
 	}

@@ -60,10 +60,14 @@ func (h *Hub) failed(w http.ResponseWriter, server string, r *http.Request) bool
 	if f == nil {
 		return false
 	}
-	if f.retryAfter != "" {
-		w.Header().Set("Retry-After", f.retryAfter)
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
 	}
-	w.WriteHeader(f.status)
+	if f.Code != "" {
+		hubError(w, f.Status, f.Code, "injected "+f.Code)
+		return true
+	}
+	w.WriteHeader(f.Status)
 	return true
 }
 
