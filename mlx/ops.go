@@ -210,3 +210,17 @@ func (sc *Scope) QuantizedMatmul(x, wq, scales, biases *Array, groupSize, bits i
 		return C.bb_quantized_matmul(r, x.handle(), wq.handle(), scales.handle(), biases.handle(), C.int(groupSize), C.int(bits), s)
 	})
 }
+
+// Concatenate joins arrays along axis.
+func (sc *Scope) Concatenate(axis int, arrays ...*Array) *Array {
+	hs := make([]C.bb_array, len(arrays))
+	for i, a := range arrays {
+		hs[i] = a.handle()
+	}
+	return sc.op("concatenate", arrays, func(r *C.bb_array, s C.bb_stream) C.int {
+		if len(hs) == 0 {
+			return C.bb_concatenate(r, nil, 0, C.int(axis), s)
+		}
+		return C.bb_concatenate(r, &hs[0], C.size_t(len(hs)), C.int(axis), s)
+	})
+}

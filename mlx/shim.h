@@ -81,6 +81,7 @@ int bb_reshape(bb_array* res, bb_array a, const int* shape, int ndim, bb_stream 
 int bb_transpose(bb_array* res, bb_array a, const int* axes, int naxes, bb_stream s);
 int bb_expand_dims(bb_array* res, bb_array a, int axis, bb_stream s);
 int bb_slice(bb_array* res, bb_array a, const int* start, const int* stop, int ndim, bb_stream s);
+int bb_concatenate(bb_array* res, const bb_array* arrays, size_t n, int axis, bb_stream s);
 int bb_take(bb_array* res, bb_array a, bb_array indices, int axis, bb_stream s);
 int bb_matmul(bb_array* res, bb_array a, bb_array b, bb_stream s);
 int bb_addmm(bb_array* res, bb_array c, bb_array a, bb_array b, bb_stream s);

@@ -58,6 +58,14 @@ int bb_slice(bb_array* res, bb_array a, const int* start, const int* stop, int n
   return guard([&] { put(res, mx::slice(arr(a), shape_of(start, ndim), shape_of(stop, ndim), stream(s))); });
 }
 
+int bb_concatenate(bb_array* res, const bb_array* arrays, size_t n, int axis, bb_stream s) {
+  return guard([&] {
+    std::vector<mx::array> v;
+    for (size_t i = 0; i < n; i++) v.push_back(arr(arrays[i]));
+    put(res, mx::concatenate(std::move(v), axis, stream(s)));
+  });
+}
+
 int bb_take(bb_array* res, bb_array a, bb_array indices, int axis, bb_stream s) {
   return guard([&] { put(res, mx::take(arr(a), arr(indices), axis, stream(s))); });
 }

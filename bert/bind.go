@@ -1,0 +1,181 @@
+package bert
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/bertbatch/bertbatch/bert/checkpoint"
+	"github.com/bertbatch/bertbatch/mlx"
+)
+
+// binder turns checkpoint tensors into the model's MLX arrays, checking each shape and
+// collecting every missing or misshapen tensor so that one error lists them all.
+type binder struct {
+	tensors  map[string]checkpoint.Tensor // by canonical name
+	stored   map[string]string            // canonical name -> name as stored
+	used     map[string]bool
+	problems []string
+	dtype    mlx.Dtype
+	sc       *mlx.Scope
+	arrays   []*mlx.Array // created and kept; evaluated together at the end
+}
+
+func newBinder(ck *checkpoint.Checkpoint, dtype mlx.Dtype, sc *mlx.Scope) *binder {
+	b := &binder{tensors: map[string]checkpoint.Tensor{}, stored: map[string]string{}, used: map[string]bool{}, dtype: dtype, sc: sc}
+	for name, t := range ck.Tensors {
+		if canon, ok := canonicalName(name); ok {
+			b.tensors[canon] = t
+			b.stored[canon] = name
+		}
+	}
+	return b
+}
+
+func (b *binder) has(name string) bool { _, ok := b.tensors[name]; return ok }
+
+// host returns the tensor's data checked against shape, or records a problem.
+func (b *binder) host(name string, shape ...int) (checkpoint.Tensor, bool) {
+	t, ok := b.tensors[name]
+	if !ok {
+		b.problems = append(b.problems, fmt.Sprintf("missing %s %v", name, shape))
+		return t, false
+	}
+	b.used[name] = true
+	if !equalInts(t.Shape, shape) {
+		b.problems = append(b.problems, fmt.Sprintf("%s has shape %v, want %v", b.stored[name], t.Shape, shape))
+		return t, false
+	}
+	switch t.DType {
+	case checkpoint.F32, checkpoint.F16, checkpoint.BF16, checkpoint.F64:
+	default:
+		b.problems = append(b.problems, fmt.Sprintf("%s has dtype %s, want a float type", b.stored[name], t.DType))
+		return t, false
+	}
+	return t, true
+}
+
+// tensor binds one tensor, cast to the compute dtype.
+func (b *binder) tensor(name string, shape ...int) *mlx.Array {
+	t, ok := b.host(name, shape...)
+	if !ok {
+		return nil
+	}
+	return b.upload(t.DType, t.Data, shape)
+}
+
+// stacked binds several tensors of one shape concatenated along their first axis.
+func (b *binder) stacked(names []string, shape ...int) *mlx.Array {
+	var data []byte
+	var dt checkpoint.DType
+	for _, n := range names {
+		t, ok := b.host(n, shape...)
+		if !ok {
+			return nil
+		}
+		if dt != "" && t.DType != dt {
+			b.problems = append(b.problems, fmt.Sprintf("%s is %s while %s is %s", b.stored[n], t.DType, b.stored[names[0]], dt))
+			return nil
+		}
+		dt = t.DType
+		data = append(data, t.Data...)
+	}
+	out := append([]int{shape[0] * len(names)}, shape[1:]...)
+	return b.upload(dt, data, out)
+}
+
+func (b *binder) upload(dt checkpoint.DType, data []byte, shape []int) *mlx.Array {
+	var md mlx.Dtype
+	switch dt {
+	case checkpoint.F32:
+		md = mlx.Float32
+	case checkpoint.F16:
+		md = mlx.Float16
+	case checkpoint.BF16:
+		md = mlx.BFloat16
+	case checkpoint.F64:
+		md, data = mlx.Float32, f64ToF32(data)
+	}
+	a := b.sc.Own(must(mlx.FromBytes(data, md, shape...))(b.sc))
+	if a == nil {
+		return nil
+	}
+	if md != b.dtype {
+		a = b.sc.AsType(a, b.dtype)
+	}
+	if a != nil {
+		b.arrays = append(b.arrays, b.sc.Keep(a))
+	}
+	return a
+}
+
+// fill makes a constant tensor (used by explicit random initialisation).
+func (b *binder) constant(value float32, shape ...int) *mlx.Array {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = value
+	}
+	return b.fromFloat32(v, shape)
+}
+
+func (b *binder) fromFloat32(v []float32, shape []int) *mlx.Array {
+	data := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(data[4*i:], math.Float32bits(x))
+	}
+	return b.upload(checkpoint.F32, data, shape)
+}
+
+// err reports every problem at once, or nil.
+func (b *binder) err(file string) error {
+	if len(b.problems) == 0 {
+		return b.sc.Err()
+	}
+	sort.Strings(b.problems)
+	return fmt.Errorf("%s: %d tensor problem(s):\n  %s", file, len(b.problems), strings.Join(b.problems, "\n  "))
+}
+
+// evaluate materialises every bound array once, so that all workers share plain data.
+func (b *binder) evaluate() error {
+	if err := b.sc.Err(); err != nil {
+		return err
+	}
+	return mlx.Eval(b.arrays...)
+}
+
+func must(a *mlx.Array, err error) func(*mlx.Scope) *mlx.Array {
+	return func(sc *mlx.Scope) *mlx.Array {
+		if err != nil {
+			sc.Fail(err)
+			return nil
+		}
+		return a
+	}
+}
+
+func f64ToF32(data []byte) []byte {
+	out := make([]byte, len(data)/2)
+	for i := 0; i < len(data)/8; i++ {
+		v := math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(float32(v)))
+	}
+	return out
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,138 @@
+package bert
+
+import (
+	"math"
+
+	"github.com/bertbatch/bertbatch/mlx"
+)
+
+// Encoded is the result of a forward pass, as lazy arrays owned by the caller's scope.
+type Encoded struct {
+	// LastHidden is [rows, length, hidden] in the compute dtype.
+	LastHidden *mlx.Array
+	// Mask is [rows, length] float32, 1 for attended tokens.
+	Mask *mlx.Array
+	// Counts holds the number of attended tokens of each row.
+	Counts []int
+	p      *padded
+}
+
+// Forward builds the encoder's graph for a batch inside sc. Nothing is computed until the
+// outputs are evaluated (Eval, CopyTo).
+func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
+	if m.w == nil {
+		return nil, ErrClosed
+	}
+	p, err := m.Config.pad(b)
+	if err != nil {
+		return nil, err
+	}
+	c, w := m.Config, m.w
+	B, L, H := p.rows, p.length, c.HiddenSize
+	ids := sc.FromInt32(p.ids, B, L)
+	x := sc.Add(sc.Take(w.word, ids, 0), sc.Take(w.pos, sc.FromInt32(p.positions, B, L), 0))
+	if w.typ != nil {
+		x = sc.Add(x, sc.Take(w.typ, sc.FromInt32(p.types, B, L), 0))
+	}
+	x = sc.Reshape(x, B*L, H)
+	x = m.norm(sc, x, w.embedNorm)
+	mask := sc.Reshape(sc.FromBool(p.mask, B, L), B, 1, 1, L)
+	for i := range w.layers {
+		x = m.block(sc, &w.layers[i], x, mask, B, L)
+	}
+	out := &Encoded{LastHidden: sc.Reshape(x, B, L, H), Counts: p.counts, p: p}
+	out.Mask = sc.AsType(sc.Reshape(sc.FromBool(p.mask, B, L), B, L), mlx.Float32)
+	return out, sc.Err()
+}
+
+// block is one transformer layer on x [rows·length, hidden].
+func (m *Model) block(sc *mlx.Scope, l *layer, x, mask *mlx.Array, B, L int) *mlx.Array {
+	c := m.Config
+	H, NH, HD := c.HiddenSize, c.NumAttentionHeads, c.HeadDim()
+	qkv := m.dense(sc, x, &l.qkv) // [B·L, 3H]
+	heads := func(part int) *mlx.Array {
+		t := sc.Slice(qkv, []int{0, part * H}, []int{B * L, (part + 1) * H})
+		return sc.Transpose(sc.Reshape(t, B, L, NH, HD), 0, 2, 1, 3)
+	}
+	attn := sc.Attention(heads(0), heads(1), heads(2), float32(1/math.Sqrt(float64(HD))), mask)
+	attn = sc.Reshape(sc.Transpose(attn, 0, 2, 1, 3), B*L, H)
+	x = m.norm(sc, sc.Add(m.dense(sc, attn, &l.out), x), l.attnNorm)
+	h := m.activation(sc, m.dense(sc, x, &l.up))
+	return m.norm(sc, sc.Add(m.dense(sc, h, &l.down), x), l.outNorm)
+}
+
+// dense is x·Wᵀ + b.
+func (m *Model) dense(sc *mlx.Scope, x *mlx.Array, l *linear) *mlx.Array {
+	if l.scales != nil {
+		return sc.Add(sc.QuantizedMatmul(x, l.w, l.scales, l.qbias, l.groupSize, l.bits), l.b)
+	}
+	return sc.AddMM(l.b, x, sc.Transpose(l.w, 1, 0))
+}
+
+func (m *Model) norm(sc *mlx.Scope, x *mlx.Array, n layerNorm) *mlx.Array {
+	return sc.LayerNorm(x, n.w, n.b, float32(m.Config.LayerNormEps))
+}
+
+// activation applies the config's hidden_act with transformers' definitions.
+func (m *Model) activation(sc *mlx.Scope, x *mlx.Array) *mlx.Array {
+	dt := m.dtype
+	half := sc.Scalar(0.5, dt)
+	one := sc.Scalar(1, dt)
+	switch m.Config.HiddenAct {
+	case "relu":
+		return sc.Maximum(x, sc.Scalar(0, dt))
+	case "silu", "swish":
+		return sc.Multiply(x, sc.Sigmoid(x))
+	case "gelu_new", "gelu_pytorch_tanh", "gelu_fast":
+		// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+		x3 := sc.Multiply(sc.Multiply(x, x), x)
+		inner := sc.Multiply(sc.Add(x, sc.Multiply(x3, sc.Scalar(0.044715, dt))), sc.Scalar(math.Sqrt(2/math.Pi), dt))
+		return sc.Multiply(sc.Multiply(x, half), sc.Add(one, sc.Tanh(inner)))
+	default: // "gelu": the exact erf form
+		return sc.Multiply(sc.Multiply(x, half), sc.Add(one, sc.Erf(sc.Multiply(x, sc.Scalar(1/math.Sqrt2, dt)))))
+	}
+}
+
+// firstToken is hidden[:, 0, :] as [rows, hidden].
+func firstToken(sc *mlx.Scope, hidden *mlx.Array, B, H int) *mlx.Array {
+	return sc.Reshape(sc.Slice(hidden, []int{0, 0, 0}, []int{B, 1, H}), B, H)
+}
+
+// PoolerOutput is BERT's pooler (tanh(dense(first token))) as [rows, hidden]; nil when the
+// checkpoint has no pooler.
+func (m *Model) PoolerOutput(sc *mlx.Scope, e *Encoded) *mlx.Array {
+	if m.w == nil || m.w.pooler == nil {
+		return nil
+	}
+	first := firstToken(sc, e.LastHidden, e.p.rows, m.Config.HiddenSize)
+	return sc.Tanh(m.dense(sc, first, m.w.pooler))
+}
+
+// HasPooler reports whether the checkpoint has BERT's pooler.
+func (m *Model) HasPooler() bool { return m.w != nil && m.w.pooler != nil }
+
+// quantizeLayers replaces the encoder's linear weights by affine-quantized ones.
+func quantizeLayers(sc *mlx.Scope, w *weights, bits int, b *binder) error {
+	const group = 64
+	for i := range w.layers {
+		l := &w.layers[i]
+		for _, lin := range []*linear{&l.qkv, &l.out, &l.up, &l.down} {
+			wq, scales, biases := sc.Quantize(lin.w, group, bits)
+			if sc.Err() != nil {
+				return sc.Err()
+			}
+			for _, a := range []*mlx.Array{wq, scales, biases} {
+				sc.Keep(a)
+			}
+			lin.w.Close()
+			lin.w, lin.scales, lin.qbias, lin.groupSize, lin.bits = wq, scales, biases, group, bits
+		}
+	}
+	b.arrays = b.arrays[:0]
+	for _, a := range w.all() {
+		if a != nil {
+			b.arrays = append(b.arrays, a)
+		}
+	}
+	return nil
+}

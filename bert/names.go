@@ -1,0 +1,100 @@
+package bert
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Checkpoint tensor names come in several spellings of one layout. canonicalName maps a stored
+// name to the architecture's Hugging Face name without the model prefix ("bert.", "distilbert.",
+// "roberta.", "model."), with LayerNorm gamma/beta renamed weight/bias, and with mlx-examples
+// names (weights.npz) turned back into Hugging Face ones. ok is false for tensors the encoder
+// never reads (position_ids buffers, masked-LM heads).
+func canonicalName(name string) (canon string, ok bool) {
+	for _, p := range []string{"bert.", "distilbert.", "roberta.", "model."} {
+		if strings.HasPrefix(name, p) {
+			name = strings.TrimPrefix(name, p)
+			break
+		}
+	}
+	if strings.HasSuffix(name, "position_ids") || strings.HasPrefix(name, "cls.") || strings.HasPrefix(name, "lm_head.") ||
+		strings.HasPrefix(name, "vocab_") {
+		return "", false
+	}
+	name = strings.Replace(name, "LayerNorm.gamma", "LayerNorm.weight", 1)
+	name = strings.Replace(name, "LayerNorm.beta", "LayerNorm.bias", 1)
+	return fromMLXExamples(name), true
+}
+
+var mlxLayer = regexp.MustCompile(`^encoder\.layers\.(\d+)\.(.+)$`)
+
+// mlxLayerNames maps mlx-examples' per-layer module names to Hugging Face BERT's.
+var mlxLayerNames = map[string]string{
+	"attention.query_proj": "attention.self.query",
+	"attention.key_proj":   "attention.self.key",
+	"attention.value_proj": "attention.self.value",
+	"attention.out_proj":   "attention.output.dense",
+	"ln1":                  "attention.output.LayerNorm",
+	"ln2":                  "output.LayerNorm",
+	"linear1":              "intermediate.dense",
+	"linear2":              "output.dense",
+}
+
+func fromMLXExamples(name string) string {
+	if m := mlxLayer.FindStringSubmatch(name); m != nil {
+		module, param := splitParam(m[2])
+		if hf, ok := mlxLayerNames[module]; ok {
+			return "encoder.layer." + m[1] + "." + hf + "." + param
+		}
+		return name
+	}
+	switch {
+	case strings.HasPrefix(name, "embeddings.norm."):
+		return "embeddings.LayerNorm." + strings.TrimPrefix(name, "embeddings.norm.")
+	case name == "pooler.weight" || name == "pooler.bias":
+		return "pooler.dense." + strings.TrimPrefix(name, "pooler.")
+	}
+	return name
+}
+
+func splitParam(s string) (module, param string) {
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i+1:]
+}
+
+// layerNames are the per-layer module names of an architecture, in the order
+// query, key, value, attention output, attention norm, up projection, down projection, output norm.
+type layerNames struct {
+	prefix                               string // "encoder.layer" or "transformer.layer"
+	query, key, value, attnOut, attnNorm string
+	up, down, outNorm                    string
+	embedNorm, wordEmb, posEmb, typeEmb  string
+}
+
+var bertNames = layerNames{
+	prefix: "encoder.layer",
+	query:  "attention.self.query", key: "attention.self.key", value: "attention.self.value",
+	attnOut: "attention.output.dense", attnNorm: "attention.output.LayerNorm",
+	up: "intermediate.dense", down: "output.dense", outNorm: "output.LayerNorm",
+	embedNorm: "embeddings.LayerNorm", wordEmb: "embeddings.word_embeddings",
+	posEmb: "embeddings.position_embeddings", typeEmb: "embeddings.token_type_embeddings",
+}
+
+var distilBERTNames = layerNames{
+	prefix: "transformer.layer",
+	query:  "attention.q_lin", key: "attention.k_lin", value: "attention.v_lin",
+	attnOut: "attention.out_lin", attnNorm: "sa_layer_norm",
+	up: "ffn.lin1", down: "ffn.lin2", outNorm: "output_layer_norm",
+	embedNorm: "embeddings.LayerNorm", wordEmb: "embeddings.word_embeddings",
+	posEmb: "embeddings.position_embeddings",
+}
+
+func namesFor(a Arch) layerNames {
+	if a == ArchDistilBERT {
+		return distilBERTNames
+	}
+	return bertNames
+}

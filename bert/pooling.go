@@ -1,0 +1,267 @@
+package bert
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/bertbatch/bertbatch/mlx"
+)
+
+// Pooling is how token vectors become one sentence vector.
+type Pooling string
+
+// The pooling modes, mask-aware as in sentence-transformers.
+const (
+	PoolModel       Pooling = "model" // the checkpoint's own sentence-transformers pooling
+	PoolCLS         Pooling = "cls"
+	PoolMean        Pooling = "mean"
+	PoolMax         Pooling = "max"
+	PoolMeanSqrtLen Pooling = "mean_sqrt_len"
+)
+
+// PoolingConfig is a checkpoint's sentence-transformers pipeline after the transformer:
+// the pooling modes (concatenated in sentence-transformers' order) and whether 2_Normalize follows.
+type PoolingConfig struct {
+	Modes     []Pooling
+	Normalize bool
+}
+
+// EmbedOptions choose the embedding a batch produces.
+type EmbedOptions struct {
+	// Pooling is PoolModel (default) or one mode.
+	Pooling Pooling
+	// Normalize: nil follows the checkpoint (2_Normalize), else forces L2 normalisation on or off.
+	Normalize *bool
+	// TruncateDims keeps the first k dimensions (0 = all), before any normalisation.
+	TruncateDims int
+}
+
+// Resolve turns options into concrete modes and normalisation for this model.
+func (m *Model) resolvePooling(o EmbedOptions) ([]Pooling, bool, error) {
+	var modes []Pooling
+	normalize := false
+	switch o.Pooling {
+	case "", PoolModel:
+		if m.Pooling == nil {
+			return nil, false, fmt.Errorf("%s has no sentence-transformers pooling (modules.json + 1_Pooling/config.json); choose a pooling: cls, mean, max or mean_sqrt_len", m.Dir)
+		}
+		modes, normalize = m.Pooling.Modes, m.Pooling.Normalize
+	case PoolCLS, PoolMean, PoolMax, PoolMeanSqrtLen:
+		modes = []Pooling{o.Pooling}
+		normalize = m.Pooling != nil && m.Pooling.Normalize
+	default:
+		return nil, false, fmt.Errorf("unknown pooling %q (want model, cls, mean, max or mean_sqrt_len)", o.Pooling)
+	}
+	if o.Normalize != nil {
+		normalize = *o.Normalize
+	}
+	return modes, normalize, nil
+}
+
+// EmbeddingDim is the size of the vectors Embed returns with these options.
+func (m *Model) EmbeddingDim(o EmbedOptions) (int, error) {
+	modes, _, err := m.resolvePooling(o)
+	if err != nil {
+		return 0, err
+	}
+	d := len(modes) * m.Config.HiddenSize
+	if o.TruncateDims < 0 || o.TruncateDims > d {
+		return 0, fmt.Errorf("truncate_dims %d is outside 1..%d", o.TruncateDims, d)
+	}
+	if o.TruncateDims > 0 {
+		d = o.TruncateDims
+	}
+	return d, nil
+}
+
+// Pool builds the pooled (and optionally truncated and normalised) [rows, dim] float32 array.
+func (m *Model) Pool(sc *mlx.Scope, e *Encoded, o EmbedOptions) (*mlx.Array, error) {
+	modes, normalize, err := m.resolvePooling(o)
+	if err != nil {
+		return nil, err
+	}
+	dim, err := m.EmbeddingDim(o)
+	if err != nil {
+		return nil, err
+	}
+	B, H := e.p.rows, m.Config.HiddenSize
+	h := sc.AsType(e.LastHidden, mlx.Float32)
+	mask := sc.ExpandDims(e.Mask, 2) // [B, L, 1]
+	var parts []*mlx.Array
+	for _, mode := range modes {
+		parts = append(parts, poolOne(sc, mode, h, mask, B, H))
+	}
+	out := parts[0]
+	if len(parts) > 1 {
+		out = sc.Concatenate(1, parts...)
+	}
+	if o.TruncateDims > 0 {
+		out = sc.Slice(out, []int{0, 0}, []int{B, dim})
+	}
+	if normalize {
+		out = l2Normalize(sc, out)
+	}
+	return out, sc.Err()
+}
+
+func poolOne(sc *mlx.Scope, mode Pooling, h, mask *mlx.Array, B, H int) *mlx.Array {
+	switch mode {
+	case PoolCLS:
+		return firstToken(sc, h, B, H)
+	case PoolMax:
+		// Padding set to -1e9 before the max, as sentence-transformers does.
+		masked := sc.Where(sc.Greater(mask, sc.Scalar(0, mlx.Float32)), h, sc.Scalar(-1e9, mlx.Float32))
+		return sc.Max(masked, 1, false)
+	default:
+		sum := sc.Sum(sc.Multiply(h, mask), 1, false)                                        // [B, H]
+		count := sc.Maximum(sc.Sum(mask, 1, false), sc.Scalar(1e-9, mlx.Float32)) // [B, 1]
+		if mode == PoolMeanSqrtLen {
+			return sc.Divide(sum, sc.Sqrt(count))
+		}
+		return sc.Divide(sum, count)
+	}
+}
+
+// l2Normalize divides each row by max(‖row‖, 1e-12), as torch.nn.functional.normalize.
+func l2Normalize(sc *mlx.Scope, x *mlx.Array) *mlx.Array {
+	norm := sc.Sqrt(sc.Sum(sc.Multiply(x, x), 1, true))
+	return sc.Divide(x, sc.Maximum(norm, sc.Scalar(1e-12, mlx.Float32)))
+}
+
+// Embed runs the model on a batch and returns one vector per row.
+func (m *Model) Embed(sc *mlx.Scope, b *Batch, o EmbedOptions) ([][]float32, error) {
+	e, err := m.Forward(sc, b)
+	if err != nil {
+		return nil, err
+	}
+	pooled, err := m.Pool(sc, e, o)
+	if err != nil {
+		return nil, err
+	}
+	flat, err := pooled.Float32s(sc.Stream())
+	if err != nil {
+		return nil, err
+	}
+	return splitRows(flat, len(b.InputIDs)), nil
+}
+
+func splitRows(flat []float32, rows int) [][]float32 {
+	out := make([][]float32, rows)
+	d := len(flat) / rows
+	for i := range out {
+		out[i] = flat[i*d : (i+1)*d : (i+1)*d]
+	}
+	return out
+}
+
+// stModule is one entry of modules.json.
+type stModule struct {
+	Idx  int    `json:"idx"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+	Type string `json:"type"`
+}
+
+// stPooling is 1_Pooling/config.json.
+type stPooling struct {
+	CLS         bool `json:"pooling_mode_cls_token"`
+	Mean        bool `json:"pooling_mode_mean_tokens"`
+	Max         bool `json:"pooling_mode_max_tokens"`
+	MeanSqrtLen bool `json:"pooling_mode_mean_sqrt_len_tokens"`
+	Weighted    bool `json:"pooling_mode_weightedmean_tokens"`
+	LastToken   bool `json:"pooling_mode_lasttoken"`
+}
+
+// loadPooling reads modules.json and the pooling module's config; nil when the folder is not a
+// sentence-transformers model.
+func loadPooling(dir string) (*PoolingConfig, error) {
+	path := filepath.Join(dir, "modules.json")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var mods []stModule
+	if err := json.Unmarshal(data, &mods); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	pc := &PoolingConfig{}
+	for _, mod := range mods {
+		kind := mod.Type[strings.LastIndexByte(mod.Type, '.')+1:]
+		switch kind {
+		case "Transformer":
+		case "Normalize":
+			pc.Normalize = true
+		case "Pooling":
+			modes, err := readPoolingModes(filepath.Join(dir, filepath.FromSlash(mod.Path), "config.json"))
+			if err != nil {
+				return nil, err
+			}
+			pc.Modes = modes
+		default:
+			return nil, fmt.Errorf("%s: module %q of type %s is not supported (supported: Transformer, Pooling, Normalize)", path, mod.Name, mod.Type)
+		}
+	}
+	if len(pc.Modes) == 0 {
+		return nil, fmt.Errorf("%s: no Pooling module", path)
+	}
+	return pc, nil
+}
+
+func readPoolingModes(path string) ([]Pooling, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sentence-transformers pooling: %w", err)
+	}
+	var p stPooling
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if p.Weighted || p.LastToken {
+		return nil, fmt.Errorf("%s: weighted-mean and last-token pooling are not supported", path)
+	}
+	var modes []Pooling
+	// sentence-transformers concatenates in this order.
+	for _, m := range []struct {
+		on   bool
+		mode Pooling
+	}{{p.CLS, PoolCLS}, {p.Max, PoolMax}, {p.Mean, PoolMean}, {p.MeanSqrtLen, PoolMeanSqrtLen}} {
+		if m.on {
+			modes = append(modes, m.mode)
+		}
+	}
+	if len(modes) == 0 {
+		return nil, fmt.Errorf("%s: no pooling mode is enabled", path)
+	}
+	return modes, nil
+}
+
+// loadMaxSeqLength reads sentence_bert_config.json's max_seq_length (0 when absent).
+func loadMaxSeqLength(dir string) (int, error) {
+	path := filepath.Join(dir, "sentence_bert_config.json")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	var c struct {
+		MaxSeqLength *int `json:"max_seq_length"`
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if c.MaxSeqLength == nil {
+		return 0, nil
+	}
+	if *c.MaxSeqLength <= 0 {
+		return 0, fmt.Errorf("%s: field \"max_seq_length\": must be positive, got %d", path, *c.MaxSeqLength)
+	}
+	return *c.MaxSeqLength, nil
+}
