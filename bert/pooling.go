@@ -118,7 +118,7 @@ func poolOne(sc *mlx.Scope, mode Pooling, h, mask *mlx.Array, B, H int) *mlx.Arr
 		masked := sc.Where(sc.Greater(mask, sc.Scalar(0, mlx.Float32)), h, sc.Scalar(-1e9, mlx.Float32))
 		return sc.Max(masked, 1, false)
 	default:
-		sum := sc.Sum(sc.Multiply(h, mask), 1, false)                                        // [B, H]
+		sum := sc.Sum(sc.Multiply(h, mask), 1, false)                             // [B, H]
 		count := sc.Maximum(sc.Sum(mask, 1, false), sc.Scalar(1e-9, mlx.Float32)) // [B, 1]
 		if mode == PoolMeanSqrtLen {
 			return sc.Divide(sum, sc.Sqrt(count))

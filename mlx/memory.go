@@ -20,7 +20,9 @@ func PeakMemory() uint64 {
 }
 
 // ResetPeakMemory restarts PeakMemory's count from the current usage.
-func ResetPeakMemory() { _ = call("reset_peak_memory", func() C.int { return C.bb_reset_peak_memory() }) }
+func ResetPeakMemory() {
+	_ = call("reset_peak_memory", func() C.int { return C.bb_reset_peak_memory() })
+}
 
 // CacheMemory is the number of bytes MLX keeps cached for reuse.
 func CacheMemory() uint64 {
