@@ -2,8 +2,8 @@ package hub
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
