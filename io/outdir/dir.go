@@ -1,0 +1,193 @@
+package outdir
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sync"
+)
+
+// Options says how Open treats a folder that already holds results.
+type Options struct {
+	// Overwrite removes every file the manifest names, temporary files and
+	// the manifest, then starts afresh, whatever job wrote the folder.
+	Overwrite bool
+}
+
+// Dir is an open, locked output folder. Its methods are safe for concurrent use.
+type Dir struct {
+	mu       sync.Mutex
+	path     string
+	id       Identity
+	lock     *DirLock
+	manifest *manifestWriter
+	state    *folderState
+	pending  map[*PendingFile]bool // created and not yet committed
+	broken   error                 // set when a commit failed half-way
+	closed   bool
+}
+
+// Open creates path if needed, locks it, repairs what a crash left (see the
+// package doc), and checks that the folder belongs to the job id names. With
+// opts.Overwrite it empties the folder of bertbatch's files first. It fails
+// with a *LockedError, a *MismatchError, ErrUnknownFiles or ErrDamaged
+// (test with errors.Is), or an I/O error naming the file.
+func Open(path string, id Identity, opts Options) (_ *Dir, err error) {
+	if id.JobHash == "" || id.ModelCommit == "" {
+		return nil, fmt.Errorf("output folder %s: the job hash and model commit must both be set", path)
+	}
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	lock, err := LockDir(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			lock.Unlock()
+		}
+	}()
+	d := &Dir{path: path, id: id, lock: lock, pending: map[*PendingFile]bool{}}
+	if err := d.prepare(opts); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// prepare repairs the folder and opens or creates its manifest.
+func (d *Dir) prepare(opts Options) error {
+	entries, err := os.ReadDir(d.path)
+	if err != nil {
+		return err
+	}
+	if _, err := removeTemps(d.path, entries); err != nil {
+		return err
+	}
+	lines, err := readManifest(d.path)
+	if err != nil {
+		return err
+	}
+	if d.state, err = replay(d.path, lines); err != nil {
+		return err
+	}
+	if err := checkUnknown(d.path, entries, d.state.named); err != nil {
+		return err
+	}
+	if opts.Overwrite || d.state.job == nil {
+		return d.start()
+	}
+	if diffs := d.state.differences(d.id); len(diffs) > 0 {
+		return &MismatchError{Dir: d.path, Differences: diffs}
+	}
+	if err := removeFiles(d.path, keys(d.state.begun)); err != nil {
+		return fmt.Errorf("remove files of unfinished units: %w", err)
+	}
+	if err := checkFinished(d.path, d.state); err != nil {
+		return err
+	}
+	d.manifest, err = openManifest(d.path)
+	return err
+}
+
+// start removes every file the manifest names and the manifest itself, and
+// writes a new manifest for d's job.
+func (d *Dir) start() error {
+	if err := removeFiles(d.path, keys(d.state.named)); err != nil {
+		return fmt.Errorf("overwrite: %w", err)
+	}
+	if err := removeFiles(d.path, []string{ManifestName}); err != nil {
+		return fmt.Errorf("overwrite: %w", err)
+	}
+	state, _ := replay(d.path, nil)
+	d.state = state
+	m, err := createManifest(d.path, line{Kind: kindJob, Version: manifestVersion,
+		JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Time: now()})
+	d.manifest = m
+	return err
+}
+
+func keys(m map[string]bool) []string {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Path returns the folder's path.
+func (d *Dir) Path() string { return d.path }
+
+// Done reports whether u is recorded finished.
+func (d *Dir) Done(u Unit) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, ok := d.state.units[u]
+	return ok
+}
+
+// Records returns the finished units in commit order.
+func (d *Dir) Records() []Record {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.state.records)
+}
+
+// Create starts a file that becomes dir/name when committed. The name must be
+// a plain file name that does not start with a dot and is not the manifest
+// or a finished unit's file.
+func (d *Dir) Create(name string) (*PendingFile, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.usable(); err != nil {
+		return nil, err
+	}
+	if err := validateName(name); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", d.path, err)
+	}
+	if u, ok := d.state.unitFiles[name]; ok {
+		return nil, fmt.Errorf("output folder %s: %s already holds the results of unit %s", d.path, name, u)
+	}
+	f, err := createPending(d.path, name)
+	if err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", d.path, err)
+	}
+	d.pending[f] = true
+	return f, nil
+}
+
+func (d *Dir) usable() error {
+	switch {
+	case d.closed:
+		return errors.New("output folder " + d.path + " is closed")
+	case d.broken != nil:
+		return fmt.Errorf("output folder %s: an earlier commit failed: %w", d.path, d.broken)
+	}
+	return nil
+}
+
+// Close aborts files created and not committed, closes the manifest and
+// releases the lock. It is safe to call more than once.
+func (d *Dir) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	var errs []error
+	for f := range d.pending {
+		errs = append(errs, f.Abort())
+	}
+	d.pending = nil
+	if d.manifest != nil {
+		errs = append(errs, d.manifest.close())
+	}
+	errs = append(errs, d.lock.Unlock())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close output folder %s: %w", d.path, err)
+	}
+	return nil
+}

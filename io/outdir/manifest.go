@@ -1,0 +1,125 @@
+package outdir
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// readManifest reads dir's manifest. A last line without its newline is what
+// a crash during an append leaves: it is cut off the file (and the file
+// fsynced) and ignored. Any other unreadable line is ErrDamaged. A missing or
+// empty manifest yields no lines.
+func readManifest(dir string) ([]line, error) {
+	path := filepath.Join(dir, ManifestName)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read manifest %s: %w", path, err)
+	}
+	if complete := bytes.LastIndexByte(data, '\n') + 1; complete < len(data) {
+		if err := truncate(path, int64(complete)); err != nil {
+			return nil, fmt.Errorf("cut the torn last line of manifest %s: %w", path, err)
+		}
+		data = data[:complete]
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	var lines []line
+	for i, text := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
+		var l line
+		if err := json.Unmarshal(text, &l); err != nil {
+			return nil, fmt.Errorf("%w: manifest %s line %d is unreadable (%v); run with --overwrite to start over",
+				ErrDamaged, path, i+1, err)
+		}
+		if (i == 0) != (l.Kind == kindJob) {
+			return nil, fmt.Errorf("%w: manifest %s line %d: a %q record, expected the job record only on line 1; run with --overwrite to start over",
+				ErrDamaged, path, i+1, l.Kind)
+		}
+		lines = append(lines, l)
+	}
+	return lines, nil
+}
+
+func truncate(path string, size int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Truncate(size); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// manifestWriter appends records to an open manifest.
+type manifestWriter struct {
+	file *os.File
+}
+
+// createManifest writes a new manifest holding only the job record, through
+// a temporary file and a rename, and opens it for appending.
+func createManifest(dir string, job line) (*manifestWriter, error) {
+	pending, err := createPending(dir, ManifestName)
+	if err != nil {
+		return nil, err
+	}
+	text, err := marshalLine(job)
+	if err == nil {
+		_, err = pending.Write(text)
+	}
+	if err == nil {
+		err = pending.commit()
+	}
+	if err != nil {
+		pending.Abort()
+		return nil, fmt.Errorf("create manifest in %s: %w", dir, err)
+	}
+	return openManifest(dir)
+}
+
+// openManifest opens dir's existing manifest for appending.
+func openManifest(dir string) (*manifestWriter, error) {
+	f, err := os.OpenFile(filepath.Join(dir, ManifestName), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open manifest: %w", err)
+	}
+	return &manifestWriter{file: f}, nil
+}
+
+// append writes l as one line with a single write and fsyncs the manifest.
+func (m *manifestWriter) append(l line) error {
+	text, err := marshalLine(l)
+	if err != nil {
+		return err
+	}
+	if _, err := m.file.Write(text); err != nil {
+		return fmt.Errorf("append to manifest %s: %w", m.file.Name(), err)
+	}
+	crashPoint("manifest-appended")
+	if err := m.file.Sync(); err != nil {
+		return fmt.Errorf("fsync manifest %s: %w", m.file.Name(), err)
+	}
+	return nil
+}
+
+func (m *manifestWriter) close() error { return m.file.Close() }
+
+func marshalLine(l line) ([]byte, error) {
+	text, err := json.Marshal(l)
+	if err != nil {
+		return nil, fmt.Errorf("encode manifest record: %w", err)
+	}
+	return append(text, '\n'), nil
+}

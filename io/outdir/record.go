@@ -1,0 +1,73 @@
+package outdir
+
+import (
+	"fmt"
+	"time"
+)
+
+// ManifestName is the manifest's file name inside the output folder.
+const ManifestName = "_manifest.jsonl"
+
+// manifestVersion is the format version written in the job record.
+const manifestVersion = 1
+
+// Identity is what ties an output folder to one job: results of a different
+// job hash or model commit are never mixed into it.
+type Identity struct {
+	JobHash     string // hash of the job's output-affecting settings
+	ModelCommit string // resolved model commit (or a content hash for a local folder)
+}
+
+// Unit is a piece of input whose results are committed together: a row range
+// of one input file.
+type Unit struct {
+	Input string `json:"input"` // input file, as the caller names it
+	Start int64  `json:"start"` // first row, counted from 0
+	End   int64  `json:"end"`   // one past the last row
+}
+
+// String names the unit in messages: "input[start:end]".
+func (u Unit) String() string { return fmt.Sprintf("%s[%d:%d]", u.Input, u.Start, u.End) }
+
+func (u Unit) validate() error {
+	if u.Input == "" || u.Start < 0 || u.End < u.Start {
+		return fmt.Errorf("unit %s: need an input name and 0 ≤ start ≤ end", u)
+	}
+	return nil
+}
+
+// FileInfo is a committed file: its name in the folder and its size.
+type FileInfo struct {
+	Name  string `json:"name"`
+	Bytes int64  `json:"bytes"`
+}
+
+// Record is a finished unit as the manifest records it.
+type Record struct {
+	Unit        Unit
+	Files       []FileInfo // the unit's files, in the order they were committed
+	Rows        int64      // rows written for the unit
+	JobHash     string
+	ModelCommit string
+	Finished    time.Time
+}
+
+// Record kinds, one per manifest line.
+const (
+	kindJob   = "job"   // first line: which job the folder belongs to
+	kindBegin = "begin" // files about to be renamed into place
+	kindUnit  = "unit"  // a unit whose files are all in place
+	kindFile  = "file"  // a file not tied to a unit (a summary), in place
+)
+
+// line is one manifest line; which fields are set depends on Kind.
+type line struct {
+	Kind        string     `json:"kind"`
+	Version     int        `json:"version,omitempty"`
+	JobHash     string     `json:"job_hash,omitempty"`
+	ModelCommit string     `json:"model_commit,omitempty"`
+	Unit        *Unit      `json:"unit,omitempty"`
+	Files       []FileInfo `json:"files,omitempty"`
+	Rows        int64      `json:"rows,omitempty"`
+	Time        time.Time  `json:"time"`
+}

@@ -1,0 +1,88 @@
+package outdir
+
+import (
+	"fmt"
+	"path/filepath"
+)
+
+// folderState is what a manifest says about its folder.
+type folderState struct {
+	job       *line
+	records   []Record         // finished units, in commit order
+	units     map[Unit]int     // index into records
+	unitFiles map[string]Unit  // files of finished units
+	plain     map[string]int64 // finished files not tied to a unit, with their sizes
+	begun     map[string]bool  // files named by a begin record and not finished since: orphans
+	named     map[string]bool  // every file any record names
+}
+
+// replay rebuilds the folder state from manifest lines, checking that no
+// unit is finished twice and no file belongs to two units.
+func replay(dir string, lines []line) (*folderState, error) {
+	s := &folderState{
+		units: map[Unit]int{}, unitFiles: map[string]Unit{}, plain: map[string]int64{},
+		begun: map[string]bool{}, named: map[string]bool{},
+	}
+	manifest := filepath.Join(dir, ManifestName)
+	for i, l := range lines {
+		damaged := func(format string, args ...any) error {
+			return fmt.Errorf("%w: manifest %s line %d: %s; run with --overwrite to start over",
+				ErrDamaged, manifest, i+1, fmt.Sprintf(format, args...))
+		}
+		for _, f := range l.Files {
+			if err := validateName(f.Name); err != nil {
+				return nil, damaged("%v", err)
+			}
+			if u, ok := s.unitFiles[f.Name]; ok {
+				return nil, damaged("file %s already belongs to unit %s", f.Name, u)
+			}
+			s.named[f.Name] = true
+		}
+		switch l.Kind {
+		case kindJob:
+			s.job = &lines[i]
+		case kindBegin:
+			for _, f := range l.Files {
+				delete(s.plain, f.Name) // being replaced: in doubt until its file record
+				s.begun[f.Name] = true
+			}
+		case kindUnit:
+			if l.Unit == nil {
+				return nil, damaged("a unit record without its unit")
+			}
+			if _, dup := s.units[*l.Unit]; dup {
+				return nil, damaged("unit %s is recorded twice", *l.Unit)
+			}
+			s.units[*l.Unit] = len(s.records)
+			s.records = append(s.records, Record{Unit: *l.Unit, Files: l.Files, Rows: l.Rows,
+				JobHash: l.JobHash, ModelCommit: l.ModelCommit, Finished: l.Time})
+			for _, f := range l.Files {
+				s.unitFiles[f.Name] = *l.Unit
+				delete(s.begun, f.Name)
+			}
+		case kindFile:
+			for _, f := range l.Files {
+				s.plain[f.Name] = f.Bytes
+				delete(s.begun, f.Name)
+			}
+		default:
+			return nil, damaged("unknown record kind %q", l.Kind)
+		}
+	}
+	return s, nil
+}
+
+// differences lists how the folder's job differs from id.
+func (s *folderState) differences(id Identity) []Difference {
+	var diffs []Difference
+	if s.job.Version != manifestVersion {
+		diffs = append(diffs, Difference{"manifest version", fmt.Sprint(s.job.Version), fmt.Sprint(manifestVersion)})
+	}
+	if s.job.JobHash != id.JobHash {
+		diffs = append(diffs, Difference{"job hash", s.job.JobHash, id.JobHash})
+	}
+	if s.job.ModelCommit != id.ModelCommit {
+		diffs = append(diffs, Difference{"model commit", s.job.ModelCommit, id.ModelCommit})
+	}
+	return diffs
+}
