@@ -1,0 +1,168 @@
+package wordpiece
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// addedToken is an entry of tokenizers' added vocabulary ([CLS], [SEP], user tokens): matched
+// in the text before the model runs and given its id directly.
+type addedToken struct {
+	content    string
+	id         int32
+	singleWord bool // match only where no word character touches either end
+	lstrip     bool // swallow whitespace on the left
+	rstrip     bool // swallow whitespace on the right
+	normalized bool // match in the normalized text instead of the raw input
+	special    bool
+}
+
+// addedVocab finds added tokens: those with normalized false in the raw input, the others in
+// the normalized text (by their normalized form).
+type addedVocab struct {
+	raw, norm matcher
+}
+
+// matcher finds the leftmost-longest, non-overlapping occurrences of a set of patterns.
+type matcher struct {
+	byFirst map[byte][]matcherEntry // candidates by first byte, longest first
+}
+
+type matcherEntry struct {
+	pattern string
+	tok     *addedToken
+}
+
+func newMatcher(entries []matcherEntry) matcher {
+	m := matcher{byFirst: map[byte][]matcherEntry{}}
+	for _, e := range entries {
+		if e.pattern == "" {
+			continue
+		}
+		list := append(m.byFirst[e.pattern[0]], e)
+		for i := len(list) - 1; i > 0 && len(list[i].pattern) > len(list[i-1].pattern); i-- {
+			list[i], list[i-1] = list[i-1], list[i]
+		}
+		m.byFirst[e.pattern[0]] = list
+	}
+	return m
+}
+
+// split calls emit with the byte range of each piece of s in order: text between tokens with
+// tok nil, and each accepted token, following tokenizers' AddedVocabulary (leftmost-longest
+// matches; single_word, lstrip and rstrip). A match refused by single_word still consumes its
+// bytes, as the reference's non-overlapping search does.
+func (m *matcher) split(s string, emit func(start, stop int, tok *addedToken)) {
+	done := 0 // end of the last emitted piece
+	for i := 0; i < len(s); {
+		e, ok := m.longestAt(s, i)
+		if !ok {
+			i++
+			continue
+		}
+		start, stop := i, i+len(e.pattern)
+		i = stop
+		if e.tok.singleWord && (endsWithWord(s[:start]) || startsWithWord(s[stop:])) {
+			continue
+		}
+		if e.tok.lstrip {
+			start = max(start-trailingSpace(s[:start]), done)
+		}
+		if e.tok.rstrip {
+			stop += leadingSpace(s[stop:])
+		}
+		if done < start {
+			emit(done, start, nil)
+		}
+		emit(start, stop, e.tok)
+		done = stop
+	}
+	if done < len(s) {
+		emit(done, len(s), nil)
+	}
+}
+
+// longestAt returns the longest pattern that occurs in s at i.
+func (m *matcher) longestAt(s string, i int) (matcherEntry, bool) {
+	for _, e := range m.byFirst[s[i]] {
+		if len(s)-i >= len(e.pattern) && s[i:i+len(e.pattern)] == e.pattern {
+			return e, true
+		}
+	}
+	return matcherEntry{}, false
+}
+
+// splitRaw splits the raw input around the added tokens that match unnormalized text.
+func (a *addedVocab) splitRaw(s string, emit func(piece string, tok *addedToken)) {
+	if len(a.raw.byFirst) == 0 {
+		emit(s, nil)
+		return
+	}
+	a.raw.split(s, func(start, stop int, tok *addedToken) { emit(s[start:stop], tok) })
+}
+
+// splitNormalized splits normalized text around the added tokens that match normalized text.
+func (a *addedVocab) splitNormalized(b []byte, emit func(piece []byte, tok *addedToken)) {
+	if len(a.norm.byFirst) == 0 {
+		emit(b, nil)
+		return
+	}
+	a.norm.split(string(b), func(start, stop int, tok *addedToken) { emit(b[start:stop], tok) })
+}
+
+// isWordChar is the regex class \w of Rust's regex crate: Alphabetic, marks, decimal digits,
+// connector punctuation and joiners.
+func isWordChar(r rune) bool {
+	return unicode.IsLetter(r) || unicode.In(r, unicode.Nl, unicode.Other_Alphabetic, unicode.M,
+		unicode.Nd, unicode.Pc, unicode.Join_Control)
+}
+
+func endsWithWord(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return len(s) > 0 && isWordChar(r)
+}
+
+func startsWithWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return len(s) > 0 && isWordChar(r)
+}
+
+// trailingSpace is the byte length of the whitespace (\s) that ends s.
+func trailingSpace(s string) int {
+	n := 0
+	for n < len(s) {
+		r, size := utf8.DecodeLastRuneInString(s[:len(s)-n])
+		if !unicode.Is(unicode.White_Space, r) {
+			break
+		}
+		n += size
+	}
+	return n
+}
+
+// leadingSpace is the byte length of the whitespace (\s) that starts s.
+func leadingSpace(s string) int {
+	n := 0
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !unicode.Is(unicode.White_Space, r) {
+			break
+		}
+		n += size
+	}
+	return n
+}
+
+// newAddedVocab indexes the added tokens; normalized ones are matched by their normalized form.
+func newAddedVocab(tokens []*addedToken, n *normalizer) addedVocab {
+	var raw, norm []matcherEntry
+	var sc scratch
+	for _, t := range tokens {
+		if !t.normalized {
+			raw = append(raw, matcherEntry{pattern: t.content, tok: t})
+			continue
+		}
+		norm = append(norm, matcherEntry{pattern: string(n.apply(t.content, &sc)), tok: t})
+	}
+	return addedVocab{raw: newMatcher(raw), norm: newMatcher(norm)}
+}

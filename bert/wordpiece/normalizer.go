@@ -1,0 +1,147 @@
+package wordpiece
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normalizer is the chain of normalization steps applied, in order, to the text between added
+// tokens. Its output is always valid UTF-8.
+type normalizer struct {
+	steps []normStep
+}
+
+// normStep is one normalizer of tokenizers: Lowercase, or BertNormalizer.
+type normStep struct {
+	lowercaseOnly bool
+	bert          bertNormalizer
+}
+
+// bertNormalizer mirrors tokenizers' BertNormalizer; stripAccents is already resolved (its
+// null value follows lowercase).
+type bertNormalizer struct {
+	cleanText, chineseChars, stripAccents, lowercase bool
+}
+
+// apply normalizes piece into one of the scratch buffers and returns it.
+func (n *normalizer) apply(piece string, sc *scratch) []byte {
+	if len(n.steps) == 0 {
+		out := sc.normA[:0]
+		for _, r := range piece {
+			out = utf8.AppendRune(out, r)
+		}
+		sc.normA = out
+		return out
+	}
+	out := n.steps[0].appendTo(sc.normA[:0], piece, sc)
+	sc.normA = out
+	for _, s := range n.steps[1:] {
+		sc.normB = s.appendTo(sc.normB[:0], string(out), sc)
+		sc.normA, sc.normB = sc.normB, sc.normA
+		out = sc.normA
+	}
+	return out
+}
+
+func (s normStep) appendTo(dst []byte, src string, sc *scratch) []byte {
+	if s.lowercaseOnly {
+		for _, r := range src {
+			dst = appendLower(dst, r)
+		}
+		return dst
+	}
+	return s.bert.appendTo(dst, src, sc)
+}
+
+// appendTo runs clean_text, handle_chinese_chars, strip_accents and lowercase over src, in
+// that order, as tokenizers does.
+func (b bertNormalizer) appendTo(dst []byte, src string, sc *scratch) []byte {
+	if !b.stripAccents {
+		for _, r := range src {
+			dst = b.appendCleaned(dst, r, b.lowercase)
+		}
+		return dst
+	}
+	cleaned := sc.clean[:0]
+	ascii := true
+	for _, r := range src {
+		ascii = ascii && r < utf8.RuneSelf
+		cleaned = b.appendCleaned(cleaned, r, false)
+	}
+	sc.clean = cleaned
+	if ascii { // NFD leaves ASCII alone and ASCII has no marks
+		for _, c := range cleaned {
+			if b.lowercase && c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		return dst
+	}
+	decomposed := appendNFD(sc.nfd[:0], cleaned)
+	sc.nfd = decomposed
+	for i := 0; i < len(decomposed); {
+		r, size := utf8.DecodeRune(decomposed[i:])
+		i += size
+		switch {
+		case isStrippedMark(r):
+		case b.lowercase:
+			dst = appendLower(dst, r)
+		default:
+			dst = utf8.AppendRune(dst, r)
+		}
+	}
+	return dst
+}
+
+// appendCleaned appends r after clean_text, handle_chinese_chars and (lower) lowercase.
+func (b bertNormalizer) appendCleaned(dst []byte, r rune, lower bool) []byte {
+	if b.cleanText {
+		if isBertControl(r) {
+			return dst
+		}
+		if isBertWhitespace(r) {
+			return append(dst, ' ')
+		}
+	}
+	if b.chineseChars && isCJK(r) {
+		dst = append(dst, ' ')
+		dst = utf8.AppendRune(dst, r)
+		return append(dst, ' ')
+	}
+	if lower {
+		return appendLower(dst, r)
+	}
+	return utf8.AppendRune(dst, r)
+}
+
+// nfdSkewFrom is the smallest code point of nfdNotIn9, to skip the table lookup below it.
+var nfdSkewFrom = firstRune(nfdNotIn9)
+
+// appendNFD appends the canonical decomposition of src as tokenizers computes it: Go's NFD,
+// except that the starters of nfdNotIn9 stay whole (tokenizers' tables predate them).
+func appendNFD(dst, src []byte) []byte {
+	start := 0
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r >= nfdSkewFrom && unicode.Is(nfdNotIn9, r) {
+			dst = norm.NFD.Append(dst, src[start:i]...)
+			dst = append(dst, src[i:i+size]...)
+			start = i + size
+		}
+		i += size
+	}
+	return norm.NFD.Append(dst, src[start:]...)
+}
+
+func firstRune(t *unicode.RangeTable) rune {
+	switch {
+	case len(t.R16) > 0:
+		return rune(t.R16[0].Lo)
+	case len(t.R32) > 0:
+		return rune(t.R32[0].Lo)
+	}
+	return unicode.MaxRune + 1
+}
