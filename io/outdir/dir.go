@@ -65,6 +65,9 @@ func (d *Dir) prepare(opts Options) error {
 	if _, err := removeTemps(d.path, entries); err != nil {
 		return err
 	}
+	if opts.Overwrite {
+		return d.overwrite(entries)
+	}
 	lines, err := readManifest(d.path)
 	if err != nil {
 		return err
@@ -75,8 +78,8 @@ func (d *Dir) prepare(opts Options) error {
 	if err := checkUnknown(d.path, entries, d.state.named); err != nil {
 		return err
 	}
-	if opts.Overwrite || d.state.job == nil {
-		return d.start()
+	if d.state.job == nil {
+		return d.start(nil)
 	}
 	if diffs := d.state.differences(d.id); len(diffs) > 0 {
 		return &MismatchError{Dir: d.path, Differences: diffs}
@@ -91,10 +94,25 @@ func (d *Dir) prepare(opts Options) error {
 	return err
 }
 
-// start removes every file the manifest names and the manifest itself, and
-// writes a new manifest for d's job.
-func (d *Dir) start() error {
-	if err := removeFiles(d.path, keys(d.state.named)); err != nil {
+// overwrite removes every file the manifest names — reading what it can of
+// a damaged one — and starts afresh. Visible files it cannot attribute make
+// it fail before anything is removed.
+func (d *Dir) overwrite(entries []os.DirEntry) error {
+	named, err := namedInManifest(d.path)
+	if err != nil {
+		return err
+	}
+	if err := checkUnknown(d.path, entries, named); err != nil {
+		return err
+	}
+	return d.start(named)
+}
+
+// start removes the named files and the manifest, and writes a new manifest
+// for d's job. Files go first: a crash in between leaves a manifest naming
+// missing files, which Open reports, rather than files no manifest names.
+func (d *Dir) start(named map[string]bool) error {
+	if err := removeFiles(d.path, keys(named)); err != nil {
 		return fmt.Errorf("overwrite: %w", err)
 	}
 	if err := removeFiles(d.path, []string{ManifestName}); err != nil {

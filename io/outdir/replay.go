@@ -1,7 +1,11 @@
 package outdir
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 )
 
@@ -29,6 +33,12 @@ func replay(dir string, lines []line) (*folderState, error) {
 			return fmt.Errorf("%w: manifest %s line %d: %s; run with --overwrite to start over",
 				ErrDamaged, manifest, i+1, fmt.Sprintf(format, args...))
 		}
+		if l.Kind == kindUnit && l.Unit == nil {
+			return nil, damaged("a unit record without its unit")
+		}
+		if _, dup := s.units[ptrValue(l.Unit)]; dup && l.Kind == kindUnit {
+			return nil, damaged("unit %s is recorded twice", *l.Unit)
+		}
 		for _, f := range l.Files {
 			if err := validateName(f.Name); err != nil {
 				return nil, damaged("%v", err)
@@ -47,12 +57,6 @@ func replay(dir string, lines []line) (*folderState, error) {
 				s.begun[f.Name] = true
 			}
 		case kindUnit:
-			if l.Unit == nil {
-				return nil, damaged("a unit record without its unit")
-			}
-			if _, dup := s.units[*l.Unit]; dup {
-				return nil, damaged("unit %s is recorded twice", *l.Unit)
-			}
 			s.units[*l.Unit] = len(s.records)
 			s.records = append(s.records, Record{Unit: *l.Unit, Files: l.Files, Rows: l.Rows,
 				JobHash: l.JobHash, ModelCommit: l.ModelCommit, Finished: l.Time})
@@ -85,4 +89,36 @@ func (s *folderState) differences(id Identity) []Difference {
 		diffs = append(diffs, Difference{"model commit", s.job.ModelCommit, id.ModelCommit})
 	}
 	return diffs
+}
+
+func ptrValue[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// namedInManifest returns every valid file name dir's manifest names,
+// skipping lines it cannot read: what Overwrite may remove even from a
+// damaged manifest. Files it cannot attribute stay, and Open then refuses
+// them as unknown.
+func namedInManifest(dir string) (map[string]bool, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	named := map[string]bool{}
+	for _, text := range bytes.Split(data, []byte("\n")) {
+		var l line
+		if json.Unmarshal(text, &l) != nil {
+			continue
+		}
+		for _, f := range l.Files {
+			if validateName(f.Name) == nil {
+				named[f.Name] = true
+			}
+		}
+	}
+	return named, nil
 }
