@@ -174,3 +174,27 @@ func TestFieldTags(t *testing.T) {
 	}
 	walk(reflect.TypeFor[Job](), "")
 }
+
+func TestOverlaps(t *testing.T) {
+	tests := []struct {
+		in, out string
+		want    bool
+	}{
+		{"/d", "/d", true},
+		{"/d", "/d/out", true},
+		{"/d/x.parquet", "/d/out", false},
+		{"/d/out/x.parquet", "/d/out", true},
+		{"/data", "/data2/out", false},
+		{"/d/*.parquet", "/d/out", false},
+		{"/d/*", "/d/out", true},
+		{"/d/o?t/x", "/d/out", true},
+		{"/d/out/*.parquet", "/d/out", true},
+		{"/d/out/part=*/x", "/d", true},
+		{"/e/*", "/d/out", false},
+	}
+	for _, tt := range tests {
+		if got := overlaps(tt.in, tt.out); got != tt.want {
+			t.Errorf("overlaps(%q, %q) = %v, want %v", tt.in, tt.out, got, tt.want)
+		}
+	}
+}

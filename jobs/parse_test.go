@@ -169,6 +169,10 @@ func TestParseProblems(t *testing.T) {
 			1, 34, "model.cache_dir", `local folder /srv/data/m`},
 		{"output inside input", "model: {ref: org/m}\ninput: {paths: [data]}\noutput: {dir: data/out}\n",
 			3, 15, "output.dir", `overlaps input.paths[0] (/jobs/data)`},
+		{"output matched by an input glob", "model: {ref: org/m}\ninput: {paths: [\"data/*\"]}\noutput: {dir: data/out}\n",
+			3, 15, "output.dir", `overlaps input.paths[0] (/jobs/data/*)`},
+		{"input glob inside output", "model: {ref: org/m}\ninput: {paths: [\"out/*.parquet\"]}\noutput: {dir: out}\n",
+			3, 15, "output.dir", `overlaps input.paths[0] (/jobs/out/*.parquet)`},
 		{"input inside output", "model: {ref: org/m}\ninput: {paths: [out/part-0.parquet]}\noutput: {dir: ./out/}\n",
 			3, 15, "output.dir", `overlaps input.paths[0] (/jobs/out/part-0.parquet)`},
 	}

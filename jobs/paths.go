@@ -71,6 +71,29 @@ func checkHubID(ref string) error {
 // isGlob reports whether a path holds glob metacharacters.
 func isGlob(p string) bool { return strings.ContainsAny(p, "*?[") }
 
+// overlaps reports whether reading input path in (a file, folder or glob, absolute) could read anything under
+// folder out: out lies in a folder that in names or matches, or in names or matches something inside out.
+func overlaps(in, out string) bool {
+	if !isGlob(in) {
+		return within(out, in) || within(in, out)
+	}
+	for p := out; ; p = filepath.Dir(p) {
+		if matched, _ := filepath.Match(in, p); matched {
+			return true
+		}
+		if p == filepath.Dir(p) {
+			break
+		}
+	}
+	sep := string(filepath.Separator)
+	inParts, outParts := strings.Split(in, sep), strings.Split(out, sep)
+	if len(inParts) <= len(outParts) {
+		return false
+	}
+	matched, _ := filepath.Match(strings.Join(inParts[:len(outParts)], sep), out)
+	return matched
+}
+
 // within reports whether path is dir itself or lies inside it (both absolute and clean).
 func within(path, dir string) bool {
 	rel, err := filepath.Rel(dir, path)

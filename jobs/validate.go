@@ -202,10 +202,7 @@ func (d *decoder) checkFolders(j *Job) {
 		return
 	}
 	for i, in := range j.Input.Paths {
-		if in == "" || isGlob(in) {
-			continue
-		}
-		if within(out, in) || within(in, out) {
+		if in != "" && overlaps(in, out) {
 			d.at("output.dir", "overlaps input.paths[%d] (%s); inputs are read recursively, so a run would read "+
 				"its own output. Choose a folder outside the input", i, in)
 		}
