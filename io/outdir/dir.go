@@ -62,7 +62,7 @@ func (d *Dir) prepare(opts Options) error {
 	if err != nil {
 		return err
 	}
-	if _, err := removeTemps(d.path, entries); err != nil {
+	if err := removeTemps(d.path, entries); err != nil {
 		return err
 	}
 	if opts.Overwrite {

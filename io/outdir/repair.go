@@ -11,14 +11,14 @@ import (
 
 // removeTemps removes the temporary files a crashed run left behind. The
 // caller holds the lock, so no live run is writing them.
-func removeTemps(dir string, entries []os.DirEntry) (int, error) {
+func removeTemps(dir string, entries []os.DirEntry) error {
 	var names []string
 	for _, e := range entries {
 		if isTemp(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}
-	return len(names), removeFiles(dir, names)
+	return removeFiles(dir, names)
 }
 
 // removeFiles removes dir/name for every name; names already gone are fine.
