@@ -131,14 +131,14 @@ func (cl *client) downloadAttempt(ctx context.Context, repoID, file string, from
 	default:
 		return 0, fmt.Errorf("hub: downloading %s: unexpected HTTP %d", file, resp.StatusCode)
 	}
-	watchdog := time.AfterFunc(stallTimeout, cancel)
+	watchdog := time.AfterFunc(cl.s.stall, cancel)
 	defer watchdog.Stop()
-	n, err := copyBody(f, v, resp.Body, v.exp.size-v.n+1, func() { watchdog.Reset(stallTimeout) })
+	n, err := copyBody(f, v, resp.Body, v.exp.size-v.n+1, func() { watchdog.Reset(cl.s.stall) })
 	if err != nil && ctx.Err() != nil {
 		return n, fmt.Errorf("hub: downloading %s: %w", file, ctx.Err())
 	}
 	if err != nil && attemptCtx.Err() != nil {
-		return n, &bodyError{err: fmt.Errorf("no data for %s", stallTimeout)}
+		return n, &bodyError{err: fmt.Errorf("no data for %s", cl.s.stall)}
 	}
 	if err == nil && v.n < v.exp.size {
 		return n, &bodyError{err: fmt.Errorf("the transfer ended early")}

@@ -125,10 +125,11 @@ func (e *NotCachedError) Unwrap() []error {
 }
 
 func (e *NotCachedError) Error() string {
-	msg := fmt.Sprintf("hub: model %q at revision %q is not usable from the cache %s: %s", e.RepoID, e.Revision, e.CacheDir, e.Detail)
 	if e.Cause != nil {
-		return msg + "; the Hub could not be reached either: " + e.Cause.Error()
+		return fmt.Sprintf("%v; and the cache %s has no usable copy of %q at revision %q either (%s)",
+			e.Cause, e.CacheDir, e.RepoID, e.Revision, e.Detail)
 	}
+	msg := fmt.Sprintf("hub: model %q at revision %q is not usable from the cache %s: %s", e.RepoID, e.Revision, e.CacheDir, e.Detail)
 	return msg + fmt.Sprintf("; run `bertbatch pull %s` with network access (without --offline and HF_HUB_OFFLINE) "+
 		"or point the cache folder at a cache that has it", e.RepoID)
 }

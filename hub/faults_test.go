@@ -291,3 +291,60 @@ func TestWeightSelection(t *testing.T) {
 		})
 	}
 }
+
+func TestStalledDownloadIsResumed(t *testing.T) {
+	e := newTestEnv(t)
+	files := hubtest.SentenceTransformer(400_000)
+	e.hub.AddModel(repoID, files...)
+	e.hub.StallDownloads("model.safetensors", 150_000, 1)
+	opts := e.opts()
+	opts.stall = 200 * time.Millisecond
+	snap, err := Resolve(context.Background(), repoID, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(snap.Dir, "model.safetensors"))
+	if err != nil || hubtest.SHA256(got) != hubtest.SHA256(fileContents(files)["model.safetensors"]) {
+		t.Fatalf("weights after a stall differ from the Hub's (err %v)", err)
+	}
+	if !strings.Contains(e.logText(), "no data for 200ms after 150000 of 400000 bytes") {
+		t.Errorf("log lacks the stall note:\n%s", e.logText())
+	}
+}
+
+func TestPrivateAndGatedRepositoriesWithAccess(t *testing.T) {
+	e := newTestEnv(t)
+	e.hub.AddModel("acme/private", hubtest.SentenceTransformer(1000)...)
+	e.hub.AddModel("acme/gated", hubtest.SentenceTransformer(1000)...)
+	e.hub.SetPrivate("acme/private")
+	e.hub.SetGated("acme/gated", "hf_granted")
+	e.hub.AllowToken("hf_granted")
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(tokenFile, []byte("hf_granted\n"), 0o600)
+	t.Setenv("HF_TOKEN_PATH", tokenFile)
+	for _, id := range []string{"acme/private", "acme/gated"} {
+		if _, err := Resolve(context.Background(), id, e.opts()); err != nil {
+			t.Errorf("%s with the token file: %v", id, err)
+		}
+	}
+}
+
+func TestAbsentOptionalFilesAreRecordedLikeHuggingfaceHub(t *testing.T) {
+	e := newTestEnv(t)
+	commit := e.hub.AddModel(repoID, without(hubtest.SentenceTransformer(1000), "special_tokens_map.json", "tokenizer.json")...)
+	if _, err := Resolve(context.Background(), repoID, e.opts()); err != nil {
+		t.Fatal(err)
+	}
+	got := filesUnder(t, filepath.Join(e.repoDir(repoID), ".no_exist", commit))
+	if !slices.Equal(got, []string{"special_tokens_map.json", "tokenizer.json"}) {
+		t.Errorf(".no_exist/%s holds %v", commit, got)
+	}
+	if os.Getenv("BERTBATCH_PYTHON") == "" {
+		return
+	}
+	var absent map[string]bool
+	runPython(t, []string{"HF_HUB_OFFLINE=1"}, &absent, "cached-absent", repoID, e.cache, "tokenizer.json", "vocab.txt")
+	if !absent["tokenizer.json"] || absent["vocab.txt"] {
+		t.Errorf("huggingface_hub's view of absent files: %v, want tokenizer.json only", absent)
+	}
+}

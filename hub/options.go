@@ -47,6 +47,8 @@ type Options struct {
 
 	// sleep waits between retries; nil means a timer honouring ctx. Tests replace it to record delays.
 	sleep func(ctx context.Context, d time.Duration) error
+	// stall is how long a download may bring no byte before it is resumed; 0 means stallTimeout.
+	stall time.Duration
 }
 
 // settings are Options with every default and environment variable applied.
@@ -62,6 +64,7 @@ type settings struct {
 	retryBase time.Duration
 	retryMax  time.Duration
 	sleep     func(ctx context.Context, d time.Duration) error
+	stall     time.Duration
 }
 
 // resolveSettings applies defaults and the environment to opts. It makes no request.
@@ -73,6 +76,7 @@ func resolveSettings(opts Options) (*settings, error) {
 		retries:   opts.Retries,
 		retryBase: opts.RetryBase,
 		sleep:     opts.sleep,
+		stall:     opts.stall,
 	}
 	if s.revision == "" {
 		s.revision = DefaultRevision
@@ -99,6 +103,9 @@ func resolveSettings(opts Options) (*settings, error) {
 	s.retryMax = 8 * s.retryBase
 	if s.sleep == nil {
 		s.sleep = sleepContext
+	}
+	if s.stall <= 0 {
+		s.stall = stallTimeout
 	}
 	if s.offline {
 		return s, nil

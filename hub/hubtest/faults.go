@@ -11,6 +11,7 @@ type fault struct {
 	// Content faults on file: cut the connection after cutAfter bytes (Times), or corrupt every body.
 	file     string
 	cutAfter int64
+	stall    bool // instead of cutting, stop sending and wait for the client to give up
 	corrupt  bool
 }
 
@@ -38,6 +39,14 @@ func (h *Hub) CutDownloads(file string, after int64, times int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.faults = append(h.faults, &fault{file: file, cutAfter: after, Failure: Failure{Times: times}})
+}
+
+// StallDownloads makes the next times downloads of file send after bytes of the body, then send
+// nothing more until the client drops the connection.
+func (h *Hub) StallDownloads(file string, after int64, times int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.faults = append(h.faults, &fault{file: file, cutAfter: after, stall: true, Failure: Failure{Times: times}})
 }
 
 // CorruptDownloads makes every download of file deliver the right length with one byte changed.
@@ -71,8 +80,8 @@ func (h *Hub) statusFault(server, method, path string) *fault {
 	return nil
 }
 
-// contentFault returns the cut (used up) or corruption fault for a download of file, if any.
-func (h *Hub) contentFault(file string) (cutAfter int64, cut, corrupt bool) {
+// contentFault returns the cut or stall (used up) and the corruption fault for a download of file, if any.
+func (h *Hub) contentFault(file string) (cutAfter int64, cut, stall, corrupt bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, f := range h.faults {
@@ -85,10 +94,10 @@ func (h *Hub) contentFault(file string) (cutAfter int64, cut, corrupt bool) {
 		}
 		if !cut {
 			f.Times--
-			cutAfter, cut = f.cutAfter, true
+			cutAfter, cut, stall = f.cutAfter, true, f.stall
 		}
 	}
-	return cutAfter, cut, corrupt
+	return cutAfter, cut, stall, corrupt
 }
 
 // waitHold blocks a download of file until enough HEAD requests for it arrived, or 20 s passed.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func (h *Hub) serveHub(w http.ResponseWriter, r *http.Request) {
@@ -307,7 +308,7 @@ func (h *Hub) serveContent(w http.ResponseWriter, r *http.Request, b *blob) {
 		return
 	}
 	h.waitHold(b.file.Name)
-	cutAfter, cut, corrupt := h.contentFault(b.file.Name)
+	cutAfter, cut, stall, corrupt := h.contentFault(b.file.Name)
 	body := content[start:]
 	if corrupt && len(body) > 0 {
 		body = append([]byte(nil), body...)
@@ -317,6 +318,12 @@ func (h *Hub) serveContent(w http.ResponseWriter, r *http.Request, b *blob) {
 	if cut && cutAfter < int64(len(body)) {
 		w.Write(body[:cutAfter])
 		w.(http.Flusher).Flush()
+		if stall {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(30 * time.Second):
+			}
+		}
 		panic(http.ErrAbortHandler) // drops the connection mid-body
 	}
 	w.Write(body)

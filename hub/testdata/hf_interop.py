@@ -6,6 +6,7 @@ The environment (HF_ENDPOINT, HF_HUB_CACHE, HF_HUB_OFFLINE, HF_TOKEN, ...) is se
   snapshot REPO CACHE                  snapshot_download against HF_ENDPOINT
   read-offline REPO CACHE FILE...      snapshot_download / hf_hub_download with local_files_only=True,
                                        try_to_load_from_cache and scan_cache_dir on a filled cache
+  cached-absent REPO CACHE FILE...     whether try_to_load_from_cache knows each file is absent (.no_exist)
   validate-ids ID...                   validate_repo_id verdicts
   validate-filenames NAME...           verdicts of the relative-filename check used before writing files
   folder-name ID...                    repo_folder_name
@@ -63,6 +64,12 @@ def read_offline(repo, cache, *files):
     return out
 
 
+def cached_absent(repo, cache, *files):
+    from huggingface_hub.file_download import _CACHED_NO_EXIST
+
+    return {f: huggingface_hub.try_to_load_from_cache(repo, f, cache_dir=cache) is _CACHED_NO_EXIST for f in files}
+
+
 def validate_ids(*ids):
     verdicts = {}
     for i in ids:
@@ -96,6 +103,7 @@ def settings():
 COMMANDS = {
     "snapshot": snapshot,
     "read-offline": read_offline,
+    "cached-absent": cached_absent,
     "validate-ids": validate_ids,
     "validate-filenames": validate_filenames,
     "folder-name": folder_names,
