@@ -85,7 +85,7 @@ func (b Batcher[T]) Run(ctx context.Context, g *errgroup.Group, in <-chan Seq[T]
 				if err := b.emit(ctx, window, out); err != nil {
 					return err
 				}
-				window = make([]Seq[T], 0, b.SortWindow)
+				window = window[:0] // emit copied the items out
 			}
 			if !ok {
 				return nil
