@@ -27,7 +27,9 @@ func BenchmarkOrderedShape(b *testing.B) {
 		return nil
 	})
 	results := pipeline.Map(ctx, g, batcher.Run(ctx, g, pipeline.Number(ctx, g, source, window)), 4,
-		func(_ context.Context, batch pipeline.Batch[int]) ([]pipeline.Seq[int], error) { return batch.Items, nil })
+		func(_ context.Context, batch pipeline.Batch[int]) ([]pipeline.Seq[int], error) {
+			return batch.Items, nil
+		})
 	pipeline.Consume(ctx, g, pipeline.Reorder(ctx, g, pipeline.Unbatch(ctx, g, results), window),
 		func(context.Context, int) error { return nil })
 	if err := g.Wait(); err != nil {
