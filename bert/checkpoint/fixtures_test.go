@@ -22,7 +22,7 @@ type expectedTensor struct {
 
 type expectedFile struct {
 	Tensors  map[string]map[string]expectedTensor `json:"tensors"`
-	Metadata map[string]map[string]string        `json:"metadata"`
+	Metadata map[string]map[string]string         `json:"metadata"`
 }
 
 func loadExpected(t *testing.T) expectedFile {

@@ -12,7 +12,7 @@ import (
 func ReadNPZ(path string) (map[string]Tensor, error) {
 	buf, err := readWholeFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	archive, err := openZip(buf)
 	if err != nil {

@@ -104,7 +104,7 @@ func TestDecodeLong(t *testing.T) {
 		{"\x80", "-128"},
 		{"\xff\x00", "255"},
 		{"\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", "119547037146038801333356"}, // torch's legacy magic number
-		{"\x00\x00\x00\x00\x00\x00\x00\x00\xc0", "-1180591620717411303424"},     // -(1 << 70)
+		{"\x00\x00\x00\x00\x00\x00\x00\x00\xc0", "-1180591620717411303424"},      // -(1 << 70)
 	}
 	for _, tc := range tests {
 		want, _ := new(big.Int).SetString(tc.want, 10)

@@ -3,8 +3,10 @@ package checkpoint
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"sort"
@@ -146,7 +148,11 @@ func validateOffsets(infos []TensorInfo, dataLen int64) error {
 // name and the header's __metadata__ (nil when absent).
 func ReadSafetensors(path string) (map[string]Tensor, map[string]string, error) {
 	tensors, metadata, err := readSafetensors(path)
-	if err != nil {
+	var pathErr *fs.PathError
+	switch {
+	case errors.As(err, &pathErr):
+		return nil, nil, err
+	case err != nil:
 		return nil, nil, fmt.Errorf("%s: %w (the file is damaged or not safetensors)", path, err)
 	}
 	return tensors, metadata, nil

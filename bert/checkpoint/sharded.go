@@ -47,7 +47,7 @@ func readShardedSafetensors(indexPath string, warn func(string)) (*Checkpoint, e
 		path := filepath.Join(dir, filepath.FromSlash(shard))
 		tensors, metadata, err := ReadSafetensors(path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: shard listed in %s: %w", shard, indexPath, err)
+			return nil, fmt.Errorf("shard listed in %s: %w", indexPath, err)
 		}
 		ckpt.Files = append(ckpt.Files, path)
 		for key, value := range metadata {

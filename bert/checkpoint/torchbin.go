@@ -19,7 +19,7 @@ func ReadTorchBin(path string) (map[string]Tensor, error) {
 func readTorchBin(path string) (map[string]Tensor, Format, error) {
 	buf, err := readWholeFile(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
+		return nil, "", err
 	}
 	format := FormatPyTorchLegacy
 	var entries []namedTensor

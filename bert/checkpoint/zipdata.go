@@ -13,7 +13,7 @@ import (
 // zipMagic starts every zip file's first local header.
 var zipMagic = []byte("PK\x03\x04")
 
-// readWholeFile reads a file with a single allocation.
+// readWholeFile reads a file with a single allocation. Its errors name the file.
 func readWholeFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -26,7 +26,7 @@ func readWholeFile(path string) ([]byte, error) {
 	}
 	buf := make([]byte, st.Size())
 	if _, err := io.ReadFull(f, buf); err != nil {
-		return nil, fmt.Errorf("reading %d bytes: %w", st.Size(), err)
+		return nil, fmt.Errorf("%s: reading %d bytes: %w", path, st.Size(), err)
 	}
 	return buf, nil
 }
