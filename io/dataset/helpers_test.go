@@ -1,0 +1,110 @@
+package dataset
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// testdata is the folder of the io/ fixtures (written by gen_fixtures.py).
+const testdata = "../testdata"
+
+// expected is what pyarrow read from a fixture (testdata/expected/*.json).
+type expected struct {
+	Types     map[string]string
+	Rows      []map[string]any
+	RowGroups []int64 `json:"row_groups"`
+	Batches   []int64
+}
+
+func loadExpected(t *testing.T, fixture string) expected {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testdata, "expected", fixture+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e expected
+	if err := json.Unmarshal(data, &e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// tokenSpec is the column spec most tests read with.
+func tokenSpec(passthrough ...string) Spec {
+	return Spec{
+		Columns: []Column{
+			{Name: "input_ids", Kind: KindTokens, Required: true},
+			{Name: "attention_mask", Kind: KindTokens},
+			{Name: "token_type_ids", Kind: KindTokens},
+			{Name: "text", Kind: KindText},
+		},
+		Passthrough: passthrough,
+	}
+}
+
+// openPaths discovers and opens paths with a checked allocator that the
+// test verifies is empty at the end.
+func openPaths(t *testing.T, spec Spec, unitRows int64, paths ...string) (*Dataset, error) {
+	t.Helper()
+	files, err := Discover(paths, FormatAuto)
+	if err != nil {
+		return nil, err
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	t.Cleanup(func() { mem.AssertSize(t, 0) })
+	return Open(files, Options{Spec: spec, UnitRows: unitRows, Allocator: mem})
+}
+
+// readAll reads every chunk not skipped; the test releases them at cleanup.
+func readAll(t *testing.T, d *Dataset, skip Skip) []Chunk {
+	t.Helper()
+	var chunks []Chunk
+	err := d.Read(context.Background(), skip, func(c Chunk) error {
+		chunks = append(chunks, c)
+		return nil
+	})
+	t.Cleanup(func() {
+		for _, c := range chunks {
+			c.Release()
+		}
+	})
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	return chunks
+}
+
+// value returns row i of arr as the Go value encoding/json would decode
+// (numbers as float64, lists as []any, nulls as nil).
+func value(arr arrow.Array, i int) any {
+	if arr.IsNull(i) {
+		return nil
+	}
+	switch a := arr.(type) {
+	case array.ListLike:
+		start, end := a.ValueOffsets(i)
+		out := []any{}
+		for j := start; j < end; j++ {
+			out = append(out, value(a.ListValues(), int(j)))
+		}
+		return out
+	case array.StringLike:
+		return a.Value(i)
+	case *array.Boolean:
+		return a.Value(i)
+	case *array.Float64:
+		return a.Value(i)
+	}
+	var f float64
+	if err := json.Unmarshal([]byte(arr.ValueStr(i)), &f); err != nil {
+		panic(err)
+	}
+	return f
+}

@@ -1,0 +1,185 @@
+package jsonlio
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/tokentext"
+)
+
+// batch gathers the rows of one unit into Arrow builders.
+type batch struct {
+	path     string
+	fields   []arrow.Field
+	index    map[string]int
+	builders []array.Builder
+	values   []json.RawMessage // the current row's value per field
+	problems []*chunk.RowError
+}
+
+// newBatch prepares builders for the named columns.
+func (r *Reader) newBatch(columns []string) (*batch, error) {
+	b := &batch{path: r.path, index: map[string]int{}, values: make([]json.RawMessage, len(columns))}
+	for i, name := range columns {
+		idx := r.schema.FieldIndices(name)
+		if len(idx) != 1 {
+			return nil, fmt.Errorf("%s: column %q not found in the first rows' keys", r.path, name)
+		}
+		f := r.schema.Field(idx[0])
+		b.fields = append(b.fields, f)
+		b.index[name] = i
+		b.builders = append(b.builders, array.NewBuilder(r.mem, f.Type))
+	}
+	return b, nil
+}
+
+// append decodes one line, row number row on line lineNo.
+func (b *batch) append(line []byte, row int64, lineNo int) {
+	clear(b.values)
+	err := eachField(line, func(key string, raw json.RawMessage) {
+		if i, ok := b.index[key]; ok {
+			b.values[i] = raw
+		}
+	})
+	if err != nil {
+		clear(b.values)
+		b.problem(row, "", fmt.Sprintf("line %d: %v", lineNo, err))
+	}
+	for i, raw := range b.values {
+		if err := appendValue(b.builders[i], raw); err != nil {
+			b.builders[i].AppendNull()
+			b.problem(row, b.fields[i].Name, fmt.Sprintf("%v (line %d)", err, lineNo))
+		}
+	}
+}
+
+// problem records the first problem of a row.
+func (b *batch) problem(row int64, column, reason string) {
+	if n := len(b.problems); n > 0 && b.problems[n-1].Row == row {
+		return
+	}
+	b.problems = append(b.problems, &chunk.RowError{File: b.path, Row: row, Column: column, Reason: reason})
+}
+
+// appendValue appends raw (nil: key absent) to bld or says why it does not fit.
+func appendValue(bld array.Builder, raw json.RawMessage) error {
+	if raw == nil || classify(raw) == kindNull {
+		bld.AppendNull()
+		return nil
+	}
+	k := classify(raw)
+	switch bld := bld.(type) {
+	case *array.StringBuilder:
+		if k != kindString {
+			bld.Append(string(raw))
+			return nil
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return err
+		}
+		bld.Append(s)
+	case *array.BooleanBuilder:
+		if k != kindBool {
+			return mismatch(raw, "boolean")
+		}
+		bld.Append(raw[0] == 't')
+	case *array.Int64Builder:
+		if k != kindInt {
+			return mismatch(raw, "int64")
+		}
+		v, _ := strconv.ParseInt(string(raw), 10, 64)
+		bld.Append(v)
+	case *array.Float64Builder:
+		v, err := strconv.ParseFloat(string(raw), 64)
+		if k != kindInt && k != kindFloat || err != nil {
+			return mismatch(raw, "float64")
+		}
+		bld.Append(v)
+	case *array.ListBuilder:
+		return appendTokens(bld, raw, k)
+	default:
+		return mismatch(raw, "null (only nulls were seen in the first rows)")
+	}
+	return nil
+}
+
+// appendTokens appends an array of integers (null items stay null for the
+// token decoder to report), or a "[1, 2]" string.
+func appendTokens(bld *array.ListBuilder, raw json.RawMessage, k kind) error {
+	values := bld.ValueBuilder().(*array.Int64Builder)
+	if k == kindString {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return err
+		}
+		ids, err := tokentext.Parse(s)
+		if err != nil {
+			return err
+		}
+		if ids == nil {
+			return errors.New("token list is an empty string")
+		}
+		bld.Append(true)
+		values.AppendValues(ids, nil)
+		return nil
+	}
+	var items []json.RawMessage
+	if k != kindOther || raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+		return fmt.Errorf("token list %s is not an array of integers", short(raw))
+	}
+	ids := make([]int64, len(items))
+	valid := make([]bool, len(items))
+	for i, item := range items {
+		switch classify(item) {
+		case kindNull:
+		case kindInt:
+			ids[i], _ = strconv.ParseInt(string(item), 10, 64)
+			valid[i] = true
+		default:
+			return fmt.Errorf("token list %s: item %d (%s) is not an integer", short(raw), i, short(item))
+		}
+	}
+	bld.Append(true)
+	values.AppendValues(ids, valid)
+	return nil
+}
+
+func mismatch(raw json.RawMessage, typ string) error {
+	return fmt.Errorf("value %s does not fit the column's type %s, inferred from the first rows; "+
+		"make the column's values one kind, or raise the rows scanned for inference", short(raw), typ)
+}
+
+func short(raw json.RawMessage) string {
+	if len(raw) > 60 {
+		return string(raw[:60]) + "…"
+	}
+	return string(raw)
+}
+
+// finish returns the gathered rows as unit u's chunk and resets b.
+func (b *batch) finish(u chunk.Unit) chunk.Chunk {
+	cols := make([]arrow.Array, len(b.builders))
+	for i, bld := range b.builders {
+		cols[i] = bld.NewArray()
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(b.fields, nil), cols, u.Rows)
+	for _, c := range cols {
+		c.Release()
+	}
+	c := chunk.Chunk{Unit: u, Record: rec, Problems: b.problems}
+	b.problems = nil
+	return c
+}
+
+func (b *batch) release() {
+	for _, bld := range b.builders {
+		bld.Release()
+	}
+}

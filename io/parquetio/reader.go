@@ -1,0 +1,221 @@
+package parquetio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/bertbatch/bertbatch/io/chunk"
+)
+
+// Reader reads one Parquet file. It is not safe for concurrent use.
+type Reader struct {
+	path   string
+	f      *os.File
+	pf     *file.Reader
+	fr     *pqarrow.FileReader
+	schema *arrow.Schema
+}
+
+// Open opens path and reads its footer and schema. mem allocates the decoded
+// data (nil means the default Go allocator).
+func Open(path string, mem memory.Allocator) (r *Reader, err error) {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() == 0 {
+		return nil, fmt.Errorf("%s: file is empty (0 bytes), not a Parquet file; remove it or rewrite it", path)
+	}
+	defer recoverCorrupt(path, &err)
+	props := parquet.NewReaderProperties(mem)
+	props.BufferedStreamEnabled = true
+	pf, err := file.NewParquetReader(f, file.WithReadProps(props))
+	if err != nil {
+		return nil, corrupt(path, err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, mem)
+	if err != nil {
+		return nil, corrupt(path, err)
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return nil, corrupt(path, err)
+	}
+	return &Reader{path: path, f: f, pf: pf, fr: fr, schema: schema}, nil
+}
+
+// Schema returns the file's Arrow schema (from the stored Arrow schema when
+// the file has one, else derived from the Parquet schema).
+func (r *Reader) Schema() *arrow.Schema { return r.schema }
+
+// NumRows returns the number of rows in the file, from its metadata.
+func (r *Reader) NumRows() int64 { return r.pf.NumRows() }
+
+// Close closes the file.
+func (r *Reader) Close() error { return r.f.Close() }
+
+// Units lists the file's units: each row group in order, split into slices of
+// at most maxRows rows. Empty row groups have no unit.
+func (r *Reader) Units(maxRows int64) []chunk.Unit {
+	var units []chunk.Unit
+	for _, rg := range r.rowGroupUnits(maxRows) {
+		units = append(units, rg...)
+	}
+	return units
+}
+
+// rowGroupUnits returns the units of each row group, indexed by row group.
+func (r *Reader) rowGroupUnits(maxRows int64) [][]chunk.Unit {
+	groups := make([][]chunk.Unit, r.pf.NumRowGroups())
+	var start int64
+	index := 0
+	for rg := range groups {
+		n := r.pf.MetaData().RowGroup(rg).NumRows()
+		for off := int64(0); off < n; off += maxRows {
+			groups[rg] = append(groups[rg], chunk.Unit{File: r.path, Index: index, RowStart: start + off, Rows: min(maxRows, n-off)})
+			index++
+		}
+		start += n
+	}
+	return groups
+}
+
+// Read emits the named columns of every unit not skipped, in file order
+// (see Units). The record's columns follow the order of columns.
+func (r *Reader) Read(ctx context.Context, columns []string, maxRows int64, skip chunk.Skip, emit chunk.Emit) error {
+	if maxRows <= 0 {
+		return fmt.Errorf("parquetio: maxRows must be positive, got %d", maxRows)
+	}
+	leaves, err := r.leaves(columns)
+	if err != nil {
+		return err
+	}
+	for rg, units := range r.rowGroupUnits(maxRows) {
+		if err := r.readRowGroup(ctx, rg, leaves, columns, maxRows, units, skip, emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readRowGroup emits the units of row group rg that skip does not mark done.
+// A row group whose units are all done is not read at all.
+func (r *Reader) readRowGroup(ctx context.Context, rg int, leaves []int, columns []string, maxRows int64,
+	units []chunk.Unit, skip chunk.Skip, emit chunk.Emit) (err error) {
+	todo := 0
+	for todo < len(units) && skip.Has(units[todo]) {
+		todo++
+	}
+	if todo == len(units) {
+		return nil
+	}
+	defer recoverCorrupt(r.path, &err)
+	r.fr.Props.BatchSize = maxRows
+	rr, err := r.fr.GetRecordReader(ctx, leaves, []int{rg})
+	if err != nil {
+		return corrupt(r.path, fmt.Errorf("row group %d: %w", rg, err))
+	}
+	defer rr.Release()
+	if todo > 0 {
+		if err := rr.SeekToRow(int64(todo) * maxRows); err != nil {
+			return corrupt(r.path, fmt.Errorf("row group %d: %w", rg, err))
+		}
+	}
+	for _, u := range units[todo:] {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !rr.Next() {
+			err := rr.Err()
+			if err == nil {
+				err = errors.New("fewer rows than its metadata says")
+			}
+			return corrupt(r.path, fmt.Errorf("row group %d, rows %d..: %w", rg, u.RowStart, err))
+		}
+		if skip.Has(u) {
+			continue
+		}
+		if err := r.emit(rr.RecordBatch(), columns, u, emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// emit projects rec onto columns in order and hands it to emit as unit u.
+func (r *Reader) emit(rec arrow.RecordBatch, columns []string, u chunk.Unit, emit chunk.Emit) error {
+	if rec.NumRows() != u.Rows {
+		return corrupt(r.path, fmt.Errorf("unit %s: read %d rows, metadata says %d", u, rec.NumRows(), u.Rows))
+	}
+	fields := make([]arrow.Field, len(columns))
+	cols := make([]arrow.Array, len(columns))
+	for i, name := range columns {
+		idx := rec.Schema().FieldIndices(name)
+		if len(idx) != 1 {
+			return fmt.Errorf("%s: column %q: found %d times in the decoded row group", r.path, name, len(idx))
+		}
+		fields[i] = rec.Schema().Field(idx[0])
+		cols[i] = rec.Column(idx[0])
+	}
+	out := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, u.Rows)
+	return emit(chunk.Chunk{Unit: u, Record: out})
+}
+
+// leaves returns the Parquet leaf column indices of the named top-level columns.
+func (r *Reader) leaves(columns []string) ([]int, error) {
+	var leaves []int
+	for _, name := range columns {
+		found := false
+		for i := range r.fr.Manifest.Fields {
+			if r.fr.Manifest.Fields[i].Field.Name == name {
+				leaves = appendLeaves(leaves, &r.fr.Manifest.Fields[i])
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%s: column %q not found; the file has %s", r.path, name, fieldNames(r.schema))
+		}
+	}
+	return leaves, nil
+}
+
+func appendLeaves(dst []int, f *pqarrow.SchemaField) []int {
+	if f.IsLeaf() {
+		return append(dst, f.ColIndex)
+	}
+	for i := range f.Children {
+		dst = appendLeaves(dst, &f.Children[i])
+	}
+	return dst
+}
+
+// fieldNames lists a schema's column names for error messages.
+func fieldNames(s *arrow.Schema) string {
+	names := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		names[i] = fmt.Sprintf("%q", f.Name)
+	}
+	return fmt.Sprint(names)
+}
