@@ -16,6 +16,7 @@ type UnsafeGlobalError struct {
 	Module, Name string
 }
 
+// Error names the refused global and the allowlist.
 func (e *UnsafeGlobalError) Error() string {
 	return fmt.Sprintf("pickle asks for %s.%s; refusing (a weights file needs only %s)",
 		e.Module, e.Name, strings.Join(AllowedGlobals(), ", "))
