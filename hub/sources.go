@@ -45,6 +45,9 @@ func (f *fetcher) ensure(ctx context.Context, file string) error {
 	if err != nil {
 		return err
 	}
+	if exp.sha256 == "" && exp.gitSHA1 == "" {
+		f.cl.s.logf("hub: %s of %q: the Hub gave no hash (ETag %q); only its size is checked", file, f.rc.repoID, meta.etag)
+	}
 	if err := f.cl.fetchBlob(ctx, f.rc, file, meta, exp); err != nil {
 		return err
 	}
