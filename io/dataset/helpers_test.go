@@ -53,13 +53,20 @@ func tokenSpec(passthrough ...string) Spec {
 // test verifies is empty at the end.
 func openPaths(t *testing.T, spec Spec, unitRows int64, paths ...string) (*Dataset, error) {
 	t.Helper()
+	return openWith(t, Options{Spec: spec, UnitRows: unitRows}, paths...)
+}
+
+// openWith is openPaths with all options.
+func openWith(t *testing.T, opts Options, paths ...string) (*Dataset, error) {
+	t.Helper()
 	files, err := Discover(paths, FormatAuto)
 	if err != nil {
 		return nil, err
 	}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	t.Cleanup(func() { mem.AssertSize(t, 0) })
-	return Open(files, Options{Spec: spec, UnitRows: unitRows, Allocator: mem})
+	opts.Allocator = mem
+	return Open(files, opts)
 }
 
 // readAll reads every chunk not skipped; the test releases them at cleanup.
@@ -107,4 +114,18 @@ func value(arr arrow.Array, i int) any {
 		panic(err)
 	}
 	return f
+}
+
+// copyAs copies src into a temp folder under the name name.
+func copyAs(t *testing.T, src, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }

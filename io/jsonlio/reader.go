@@ -56,6 +56,9 @@ func Open(path string, opts Options, mem memory.Allocator) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	if rows == 0 {
+		return nil, fmt.Errorf("%s: no JSON object found: the file is empty or blank; a JSON Lines input needs one object per line", path)
+	}
 	if inf.empty() {
 		return nil, fmt.Errorf("%s: no JSON object with any key found in the first %d rows; a JSON Lines input needs one object per line", path, opts.InferRows)
 	}
