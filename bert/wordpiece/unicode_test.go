@@ -1,0 +1,131 @@
+package wordpiece
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// unicodeReference is testdata/unicode_reference.json.gz, written by testdata/gen_unicode.py
+// with HF tokenizers: what each BERT component does to every code point on its own.
+type unicodeReference struct {
+	Tokenizers   string            `json:"tokenizers"`
+	CleanRemoved [][2]rune         `json:"clean_removed"`
+	CleanSpace   [][2]rune         `json:"clean_space"`
+	Chinese      [][2]rune         `json:"chinese"`
+	Whitespace   [][2]rune         `json:"pretok_whitespace"`
+	Punct        [][2]rune         `json:"pretok_punct"`
+	StripAccents map[string]string `json:"strip_accents"`
+	Lowercase    map[string]string `json:"lowercase"`
+}
+
+func loadUnicodeReference(t *testing.T) unicodeReference {
+	t.Helper()
+	f, err := os.Open("testdata/unicode_reference.json.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref unicodeReference
+	if err := json.NewDecoder(zr).Decode(&ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+func inRanges(ranges [][2]rune) func(rune) bool {
+	return func(r rune) bool {
+		for _, rg := range ranges {
+			if r >= rg[0] && r <= rg[1] {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// TestUnicodeSweep checks every code point against what tokenizers does with it.
+func TestUnicodeSweep(t *testing.T) {
+	ref := loadUnicodeReference(t)
+	removed, space := inRanges(ref.CleanRemoved), inRanges(ref.CleanSpace)
+	chinese, white, punct := inRanges(ref.Chinese), inRanges(ref.Whitespace), inRanges(ref.Punct)
+	mapped := func(m map[string]string) func(rune) string {
+		return func(r rune) string {
+			if s, ok := m[strconv.Itoa(int(r))]; ok {
+				return s
+			}
+			return string(r)
+		}
+	}
+	norm := func(b bertNormalizer) func(rune) string {
+		return func(r rune) string { return string(b.appendTo(nil, string(r), &scratch{})) }
+	}
+	cases := []struct {
+		name string
+		got  func(rune) string
+		want func(rune) string
+	}{
+		{"clean_text", norm(bertNormalizer{cleanText: true}), func(r rune) string {
+			switch {
+			case removed(r):
+				return ""
+			case space(r):
+				return " "
+			}
+			return string(r)
+		}},
+		{"handle_chinese_chars", norm(bertNormalizer{chineseChars: true}), func(r rune) string {
+			if chinese(r) {
+				return " " + string(r) + " "
+			}
+			return string(r)
+		}},
+		{"strip_accents", norm(bertNormalizer{stripAccents: true}), mapped(ref.StripAccents)},
+		{"lowercase", norm(bertNormalizer{lowercase: true}), mapped(ref.Lowercase)},
+		{"pretokenizer", pretokClass, func(r rune) string {
+			switch {
+			case white(r):
+				return "split"
+			case punct(r):
+				return "isolate"
+			}
+			return "keep"
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var bad []string
+			for r := rune(0); r <= unicode.MaxRune; r++ {
+				if r >= 0xD800 && r <= 0xDFFF {
+					continue
+				}
+				if got, want := c.got(r), c.want(r); got != want {
+					bad = append(bad, fmt.Sprintf("U+%04X: got %+q, tokenizers %s gives %+q", r, got, ref.Tokenizers, want))
+				}
+			}
+			if len(bad) > 0 {
+				t.Errorf("%d code points differ:\n%s", len(bad), strings.Join(bad[:min(len(bad), 30)], "\n"))
+			}
+		})
+	}
+}
+
+// pretokClass says what BertPreTokenizer does with r between two letters.
+func pretokClass(r rune) string {
+	switch {
+	case isBertWhitespace(r):
+		return "split"
+	case isBertPunct(r):
+		return "isolate"
+	}
+	return "keep"
+}
