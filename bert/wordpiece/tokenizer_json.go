@@ -78,8 +78,7 @@ func (b *builder) readTokenizerJSON(path string) error {
 			return fmt.Errorf("%s: padding.pad_id %d is not a token id", path, p.PadID)
 		}
 		id := int32(p.PadID)
-		b.padID = &id
-		b.note("%s: padding is left to the batcher (bertbatch pads each batch itself); pad id %d", path, id)
+		b.padID = &id // the batcher pads; padding's other settings do not change ids
 	}
 	return nil
 }
