@@ -108,6 +108,8 @@ func value(arr arrow.Array, i int) any {
 		return a.Value(i)
 	case *array.Float64:
 		return a.Value(i)
+	case *array.Float32:
+		return float64(a.Value(i))
 	}
 	var f float64
 	if err := json.Unmarshal([]byte(arr.ValueStr(i)), &f); err != nil {

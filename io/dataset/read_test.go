@@ -16,12 +16,12 @@ func TestReadFixtures(t *testing.T) {
 		// asText lists columns the reader keeps as their written text (CSV).
 		asText bool
 	}{
-		{fixture: "tokens_i32.parquet", passthrough: []string{"id", "weight"}},
+		{fixture: "tokens_i32.parquet", passthrough: []string{"id", "weight", "vec"}},
 		{fixture: "tokens_i64.parquet", passthrough: []string{"id", "weight"}},
 		{fixture: "tokens_large.parquet", passthrough: []string{"id", "weight"}},
 		{fixture: "zero_rows.parquet", passthrough: []string{"id", "weight"}},
-		{fixture: "tokens.arrow", passthrough: []string{"id", "weight"}},
-		{fixture: "tokens.arrows", passthrough: []string{"id", "weight"}},
+		{fixture: "tokens.arrow", passthrough: []string{"id", "weight", "vec"}},
+		{fixture: "tokens.arrows", passthrough: []string{"id", "weight", "vec"}},
 		{fixture: "tokens.csv", passthrough: []string{"id", "weight"}, asText: true},
 		{fixture: "tokens.tsv", passthrough: []string{"id", "weight"}, asText: true},
 		{fixture: "tokens.jsonl", passthrough: []string{"id", "weight", "flag", "meta"}},

@@ -104,15 +104,21 @@ def write_jsonl(name, rows):
     expect(name, pajson.read_json(p))
 
 
+def with_vectors(table):
+    """Adds "vec", a fixed_size_list<float32>[3] column (a passthrough that must keep its type)."""
+    vecs = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(table.num_rows)]
+    return table.append_column("vec", pa.array(vecs, pa.list_(pa.float32(), 3)))
+
+
 def good():
-    write_parquet("tokens_i32.parquet", base_table(50, pa.int32()), 16)
+    write_parquet("tokens_i32.parquet", with_vectors(base_table(50, pa.int32())), 16)
     write_parquet("tokens_i64.parquet", base_table(40, pa.int64()), 32)
     t = base_table(12, pa.int64())
     t = t.set_column(2, "input_ids", t["input_ids"].cast(pa.large_list(pa.int64())))
     write_parquet("tokens_large.parquet", t, 5)
     write_parquet("zero_rows.parquet", base_table(0, pa.int32()), 16)
 
-    t = base_table(33, pa.int32())
+    t = with_vectors(base_table(33, pa.int32()))
     write_ipc("tokens.arrow", t, 20, stream=False)
     write_ipc("tokens.arrows", t, 20, stream=True)
 
@@ -191,7 +197,32 @@ def bad():
                 '{"id": 4, "input_ids": [101, 1.5]}\nnot json\n')
 
 
+def float16_cases():
+    """float32 inputs and the float16 bits numpy rounds them to."""
+    import numpy as np
+    r = np.random.default_rng(3)
+    specials = np.array([0.0, -0.0, 1.0, -1.0, 65504.0, 65519.99, 65520.0, 1e9, -1e9, np.inf, -np.inf,
+                         2.0**-14, 2.0**-24, 2.0**-25, 2.0**-25 * 1.0001, 3 * 2.0**-25, 2.0**-26, 1e-30,
+                         1 + 2.0**-11, 1 + 3 * 2.0**-11, 1 + 2.0**-11 + 2.0**-20], np.float32)
+    # exact midpoints between neighbouring float16 values (ties), all subnormal and a sample of normal ones
+    lo = np.concatenate([np.arange(0, 0x400), np.arange(0x400, 0x7BFF, 29)]).astype(np.uint16)
+    mids = (lo.view(np.float16).astype(np.float64) + (lo + 1).view(np.float16).astype(np.float64)) / 2
+    halfway = np.concatenate([mids, -mids]).astype(np.float32)
+    values = np.concatenate([specials, halfway,
+                             r.standard_normal(2000).astype(np.float32),
+                             (r.standard_normal(500) * 1e-5).astype(np.float32),
+                             (r.standard_normal(500) * 3e4).astype(np.float32)])
+    with np.errstate(over="ignore"):
+        halves = values.astype(np.float16)
+    doc = {"float32_bits": values.view(np.uint32).tolist(),
+           "float16_bits": halves.view(np.uint16).tolist()}
+    with open(path("expected", "float16.json"), "w") as f:
+        json.dump(doc, f)
+        f.write("\n")
+
+
 if __name__ == "__main__":
+    float16_cases()
     good()
     hive()
     bad()
