@@ -43,8 +43,8 @@ type Writer struct {
 	// groupRows counts the rows in the current row group, which is full
 	// at rowGroupRows.
 	groupRows, rowGroupRows int64
-	closed bool // no more writes
-	done   bool // closed successfully, or aborted
+	closed                  bool // no more writes
+	done                    bool // closed successfully, or aborted
 }
 
 // Create creates (or truncates) the file at path and returns a Writer for
