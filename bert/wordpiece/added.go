@@ -25,7 +25,7 @@ type addedVocab struct {
 
 // matcher finds the leftmost-longest, non-overlapping occurrences of a set of patterns.
 type matcher struct {
-	byFirst map[byte][]matcherEntry // candidates by first byte, longest first
+	byFirst *[256][]matcherEntry // candidates by first byte, longest first; nil when empty
 }
 
 type matcherEntry struct {
@@ -34,10 +34,13 @@ type matcherEntry struct {
 }
 
 func newMatcher(entries []matcherEntry) matcher {
-	m := matcher{byFirst: map[byte][]matcherEntry{}}
+	var m matcher
 	for _, e := range entries {
 		if e.pattern == "" {
 			continue
+		}
+		if m.byFirst == nil {
+			m.byFirst = new([256][]matcherEntry)
 		}
 		list := append(m.byFirst[e.pattern[0]], e)
 		for i := len(list) - 1; i > 0 && len(list[i].pattern) > len(list[i-1].pattern); i-- {
@@ -94,16 +97,19 @@ func (m *matcher) longestAt(s string, i int) (matcherEntry, bool) {
 
 // splitRaw splits the raw input around the added tokens that match unnormalized text.
 func (a *addedVocab) splitRaw(s string, emit func(piece string, tok *addedToken)) {
-	if len(a.raw.byFirst) == 0 {
+	if a.raw.byFirst == nil {
 		emit(s, nil)
 		return
 	}
 	a.raw.split(s, func(start, stop int, tok *addedToken) { emit(s[start:stop], tok) })
 }
 
+// hasNormalized reports whether some added tokens match normalized text.
+func (a *addedVocab) hasNormalized() bool { return a.norm.byFirst != nil }
+
 // splitNormalized splits normalized text around the added tokens that match normalized text.
 func (a *addedVocab) splitNormalized(b []byte, emit func(piece []byte, tok *addedToken)) {
-	if len(a.norm.byFirst) == 0 {
+	if a.norm.byFirst == nil {
 		emit(b, nil)
 		return
 	}

@@ -47,8 +47,13 @@ func (n *normalizer) apply(piece string, sc *scratch) []byte {
 
 func (s normStep) appendTo(dst []byte, src string, sc *scratch) []byte {
 	if s.lowercaseOnly {
+		table := bmpClasses()
 		for _, r := range src {
-			dst = appendLower(dst, r)
+			if classOf(table, r)&classLower != 0 {
+				dst = appendLower(dst, r)
+			} else {
+				dst = utf8.AppendRune(dst, r)
+			}
 		}
 		return dst
 	}
@@ -58,9 +63,10 @@ func (s normStep) appendTo(dst []byte, src string, sc *scratch) []byte {
 // appendTo runs clean_text, handle_chinese_chars, strip_accents and lowercase over src, in
 // that order, as tokenizers does.
 func (b bertNormalizer) appendTo(dst []byte, src string, sc *scratch) []byte {
+	table := bmpClasses()
 	if !b.stripAccents {
 		for _, r := range src {
-			dst = b.appendCleaned(dst, r, b.lowercase)
+			dst = b.appendCleaned(dst, r, b.lowercase, table)
 		}
 		return dst
 	}
@@ -68,7 +74,7 @@ func (b bertNormalizer) appendTo(dst []byte, src string, sc *scratch) []byte {
 	ascii := true
 	for _, r := range src {
 		ascii = ascii && r < utf8.RuneSelf
-		cleaned = b.appendCleaned(cleaned, r, false)
+		cleaned = b.appendCleaned(cleaned, r, false, table)
 	}
 	sc.clean = cleaned
 	if ascii { // NFD leaves ASCII alone and ASCII has no marks
@@ -85,9 +91,10 @@ func (b bertNormalizer) appendTo(dst []byte, src string, sc *scratch) []byte {
 	for i := 0; i < len(decomposed); {
 		r, size := utf8.DecodeRune(decomposed[i:])
 		i += size
+		c := classOf(table, r)
 		switch {
-		case isStrippedMark(r):
-		case b.lowercase:
+		case c&classMark != 0:
+		case b.lowercase && c&classLower != 0:
 			dst = appendLower(dst, r)
 		default:
 			dst = utf8.AppendRune(dst, r)
@@ -97,21 +104,28 @@ func (b bertNormalizer) appendTo(dst []byte, src string, sc *scratch) []byte {
 }
 
 // appendCleaned appends r after clean_text, handle_chinese_chars and (lower) lowercase.
-func (b bertNormalizer) appendCleaned(dst []byte, r rune, lower bool) []byte {
+func (b bertNormalizer) appendCleaned(dst []byte, r rune, lower bool, table *[0x10000]charClass) []byte {
+	if r < utf8.RuneSelf && r >= ' ' && r != 0x7f { // printable ASCII: only case can change
+		if lower && r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return append(dst, byte(r))
+	}
+	c := classOf(table, r)
 	if b.cleanText {
-		if isBertControl(r) {
+		if c&classControl != 0 {
 			return dst
 		}
-		if isBertWhitespace(r) {
+		if c&classSpace != 0 {
 			return append(dst, ' ')
 		}
 	}
-	if b.chineseChars && isCJK(r) {
+	if b.chineseChars && c&classCJK != 0 {
 		dst = append(dst, ' ')
 		dst = utf8.AppendRune(dst, r)
 		return append(dst, ' ')
 	}
-	if lower {
+	if lower && c&classLower != 0 {
 		return appendLower(dst, r)
 	}
 	return utf8.AppendRune(dst, r)

@@ -139,7 +139,7 @@ func clip(s string, n int) string {
 }
 
 // copyVariant copies a variant's committed files into dir, unzipping *.gz.
-func copyVariant(t *testing.T, src, dir string) {
+func copyVariant(t testing.TB, src, dir string) {
 	t.Helper()
 	entries, err := os.ReadDir(src)
 	if err != nil {
@@ -186,7 +186,7 @@ func copyModelFiles(t *testing.T, m parityManifest, files []string, dir string) 
 	}
 }
 
-func gunzip(t *testing.T, data []byte) []byte {
+func gunzip(t testing.TB, data []byte) []byte {
 	t.Helper()
 	zr, err := gzip.NewReader(strings.NewReader(string(data)))
 	if err != nil {
@@ -199,7 +199,7 @@ func gunzip(t *testing.T, data []byte) []byte {
 	return out
 }
 
-func readJSONFile(t *testing.T, path string, v any) {
+func readJSONFile(t testing.TB, path string, v any) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -211,7 +211,7 @@ func readJSONFile(t *testing.T, path string, v any) {
 }
 
 // readJSONLines calls decode until the gzipped JSON Lines file at path is exhausted.
-func readJSONLines(t *testing.T, path string, decode func(*json.Decoder) error) {
+func readJSONLines(t testing.TB, path string, decode func(*json.Decoder) error) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

@@ -3,6 +3,7 @@ package wordpiece
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 )
 
@@ -37,7 +38,6 @@ type Tokenizer struct {
 type scratch struct {
 	normA, normB []byte // normalizer steps
 	clean, nfd   []byte // inside strip_accents
-	key          []byte // continuing-subword lookups ("##" + piece)
 	a, b         []int32
 }
 
@@ -51,19 +51,22 @@ func (t *Tokenizer) Encode(in Input, maxLength int) Encoding {
 		sc = &scratch{}
 	}
 	defer t.scratch.Put(sc)
-	sc.a = t.appendSequenceIDs(sc.a[:0], in.Text, sc)
-	var pair []int32
-	if in.Pair != nil {
-		sc.b = t.appendSequenceIDs(sc.b[:0], *in.Pair, sc)
-		pair = sc.b
-	}
 	limit := maxLength
 	if limit <= 0 {
 		limit = t.trunc.maxLength
 	}
-	a := sc.a
+	room := max(limit-t.post.added(in.Pair != nil), 0)
+	enough := 0 // a single text cut on the right needs only its first room ids
+	if limit > 0 && in.Pair == nil && !t.trunc.left {
+		enough = max(room, 1)
+	}
+	sc.a = t.appendSequenceIDs(sc.a[:0], in.Text, enough, sc)
+	a, pair := sc.a, []int32(nil)
+	if in.Pair != nil {
+		sc.b = t.appendSequenceIDs(sc.b[:0], *in.Pair, 0, sc)
+		pair = sc.b
+	}
 	if limit > 0 {
-		room := max(limit-t.post.added(in.Pair != nil), 0)
 		a, pair = t.trunc.apply(a, pair, in.Pair != nil, room)
 	}
 	return t.post.apply(a, pair, in.Pair != nil)
@@ -95,23 +98,53 @@ func (t *Tokenizer) EncodeBatch(in []Input, maxLength int) []Encoding {
 	return out
 }
 
-// appendSequenceIDs tokenizes one text (no special tokens added) and appends its ids.
-func (t *Tokenizer) appendSequenceIDs(ids []int32, text string, sc *scratch) []int32 {
+// appendSequenceIDs tokenizes one text (no special tokens added) and appends its ids. With
+// enough > 0 it may stop once the text has given that many ids (callers that keep only the
+// first ids set it, so a long document is not tokenized to the end).
+func (t *Tokenizer) appendSequenceIDs(ids []int32, text string, enough int, sc *scratch) []int32 {
+	start := len(ids)
+	done := func() bool { return enough > 0 && len(ids)-start >= enough }
 	t.added.splitRaw(text, func(piece string, tok *addedToken) {
+		if done() {
+			return
+		}
 		if tok != nil {
 			ids = append(ids, tok.id)
 			return
 		}
-		normalized := t.norm.apply(piece, sc)
-		t.added.splitNormalized(normalized, func(piece []byte, tok *addedToken) {
-			if tok != nil {
-				ids = append(ids, tok.id)
-				return
+		for piece != "" && !done() {
+			chunk := piece
+			if enough > 0 && !t.added.hasNormalized() {
+				chunk = piece[:chunkEnd(piece)]
 			}
-			ids = t.model.appendWordIDs(ids, piece, sc)
-		})
+			piece = piece[len(chunk):]
+			t.added.splitNormalized(t.norm.apply(chunk, sc), func(part []byte, tok *addedToken) {
+				if tok != nil {
+					ids = append(ids, tok.id)
+					return
+				}
+				ids = t.model.appendWordIDs(ids, part)
+			})
+		}
 	})
 	return ids
+}
+
+// chunkBytes is about how much text is normalized at a time when tokenizing may stop early.
+const chunkBytes = 2048
+
+// chunkEnd returns where the first chunk of s ends: just before the first ASCII space at or
+// after chunkBytes, or at the end. Normalizing and splitting chunk by chunk gives the same ids
+// as doing the whole text at once: a space starts a new word and a new NFD segment, and every
+// other step works on one character at a time.
+func chunkEnd(s string) int {
+	if len(s) <= chunkBytes {
+		return len(s)
+	}
+	if i := strings.IndexByte(s[chunkBytes:], ' '); i >= 0 {
+		return chunkBytes + i
+	}
+	return len(s)
 }
 
 // VocabSize is one more than the largest id the tokenizer can emit: every id is below it.

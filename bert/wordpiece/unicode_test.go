@@ -121,10 +121,11 @@ func TestUnicodeSweep(t *testing.T) {
 
 // pretokClass says what BertPreTokenizer does with r between two letters.
 func pretokClass(r rune) string {
+	c := classOf(bmpClasses(), r)
 	switch {
-	case isBertWhitespace(r):
+	case c&classSpace != 0:
 		return "split"
-	case isBertPunct(r):
+	case c&classPunct != 0:
 		return "isolate"
 	}
 	return "keep"

@@ -1,0 +1,63 @@
+package wordpiece
+
+import (
+	"sync"
+	"unicode"
+)
+
+// charClass is a set of the per-character facts the hot loops ask about, computed once from
+// the predicates of unicode.go for the Basic Multilingual Plane and on demand above it.
+type charClass uint8
+
+const (
+	classControl charClass = 1 << iota // clean_text drops it
+	classSpace                         // clean_text makes it a space; the pre-tokenizer splits on it
+	classPunct                         // the pre-tokenizer isolates it
+	classCJK                           // handle_chinese_chars surrounds it with spaces
+	classMark                          // strip_accents drops it
+	classLower                         // lowercasing changes it
+)
+
+func classify(r rune) charClass {
+	var c charClass
+	if isBertControl(r) {
+		c |= classControl
+	}
+	if isBertWhitespace(r) {
+		c |= classSpace
+	}
+	if isBertPunct(r) {
+		c |= classPunct
+	}
+	if isCJK(r) {
+		c |= classCJK
+	}
+	if isStrippedMark(r) {
+		c |= classMark
+	}
+	var buf [2 * 4]byte
+	if l := appendLower(buf[:0], r); string(l) != string(r) {
+		c |= classLower
+	}
+	return c
+}
+
+// bmpClasses is the class of every code point below U+10000, built on first use.
+var bmpClasses = sync.OnceValue(func() *[0x10000]charClass {
+	var t [0x10000]charClass
+	for r := range rune(len(t)) {
+		t[r] = classify(r)
+	}
+	return &t
+})
+
+// classOf returns the class of r, from the table for the BMP.
+func classOf(table *[0x10000]charClass, r rune) charClass {
+	if r < 0x10000 && r >= 0 {
+		return table[r]
+	}
+	if r > unicode.MaxRune {
+		return classify(unicode.ReplacementChar)
+	}
+	return classify(r)
+}
