@@ -131,3 +131,9 @@ func copyAs(t *testing.T, src, name string) string {
 	}
 	return dst
 }
+
+// arrowRecord makes a record of cols with the fields of schema (without its
+// metadata).
+func arrowRecord(schema *arrow.Schema, cols []arrow.Array, n int64) arrow.RecordBatch {
+	return array.NewRecordBatch(arrow.NewSchema(schema.Fields(), nil), cols, n)
+}
