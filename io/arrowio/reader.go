@@ -138,17 +138,12 @@ func (r *Reader) columnIndices(columns []string) ([]int, error) {
 // withBatches opens the file and calls fn with its schema and a function
 // returning its record batches in order (io.EOF after the last). The batches
 // returned are owned by the caller.
-func (r *Reader) withBatches(fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) (err error) {
+func (r *Reader) withBatches(fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) error {
 	f, err := os.Open(r.path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	defer func() {
-		if p := recover(); p != nil {
-			err = r.corrupt(fmt.Errorf("decoder panic: %v", p))
-		}
-	}()
 	head := make([]byte, len(fileMagic))
 	n, err := io.ReadFull(f, head)
 	if n == 0 {
@@ -165,17 +160,24 @@ func (r *Reader) withBatches(fn func(*arrow.Schema, func() (arrow.RecordBatch, e
 }
 
 func (r *Reader) withFile(f *os.File, fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) error {
-	fr, err := ipc.NewFileReader(f, ipc.WithAllocator(r.mem))
+	var fr *ipc.FileReader
+	err := r.guard(func() (err error) {
+		fr, err = ipc.NewFileReader(f, ipc.WithAllocator(r.mem))
+		return err
+	})
 	if err != nil {
 		return r.corrupt(err)
 	}
 	defer fr.Close()
 	i := 0
-	return fn(fr.Schema(), func() (arrow.RecordBatch, error) {
+	return fn(fr.Schema(), func() (rec arrow.RecordBatch, err error) {
 		if i == fr.NumRecords() {
 			return nil, io.EOF
 		}
-		rec, err := fr.RecordBatch(i)
+		err = r.guard(func() (err error) {
+			rec, err = fr.RecordBatch(i)
+			return err
+		})
 		if err != nil {
 			return nil, r.corrupt(fmt.Errorf("record batch %d: %w", i, err))
 		}
@@ -186,17 +188,26 @@ func (r *Reader) withFile(f *os.File, fn func(*arrow.Schema, func() (arrow.Recor
 }
 
 func (r *Reader) withStream(f *os.File, fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) error {
-	sr, err := ipc.NewReader(bufio.NewReaderSize(f, 1<<16), ipc.WithAllocator(r.mem))
+	var sr *ipc.Reader
+	err := r.guard(func() (err error) {
+		sr, err = ipc.NewReader(bufio.NewReaderSize(f, 1<<16), ipc.WithAllocator(r.mem))
+		return err
+	})
 	if err != nil {
 		return r.corrupt(err)
 	}
 	defer sr.Release()
 	i := 0
 	return fn(sr.Schema(), func() (arrow.RecordBatch, error) {
-		if !sr.Next() {
-			if err := sr.Err(); err != nil && err != io.EOF {
-				return nil, r.corrupt(fmt.Errorf("record batch %d: %w", i, err))
-			}
+		var more bool
+		err := r.guard(func() error {
+			more = sr.Next()
+			return sr.Err()
+		})
+		if err != nil && err != io.EOF {
+			return nil, r.corrupt(fmt.Errorf("record batch %d: %w", i, err))
+		}
+		if !more {
 			return nil, io.EOF
 		}
 		i++
@@ -204,6 +215,17 @@ func (r *Reader) withStream(f *os.File, fn func(*arrow.Schema, func() (arrow.Rec
 		rec.Retain()
 		return rec, nil
 	})
+}
+
+// guard runs decode, turning a panic of the IPC decoder on malformed input
+// into an error.
+func (r *Reader) guard(decode func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("decoder panic: %v", p)
+		}
+	}()
+	return decode()
 }
 
 func (r *Reader) corrupt(err error) error {

@@ -122,7 +122,7 @@ func (r *Reader) Read(ctx context.Context, columns []string, maxRows int64, skip
 // readRowGroup emits the units of row group rg that skip does not mark done.
 // A row group whose units are all done is not read at all.
 func (r *Reader) readRowGroup(ctx context.Context, rg int, leaves []int, columns []string, maxRows int64,
-	units []chunk.Unit, skip chunk.Skip, emit chunk.Emit) (err error) {
+	units []chunk.Unit, skip chunk.Skip, emit chunk.Emit) error {
 	todo := 0
 	for todo < len(units) && skip.Has(units[todo]) {
 		todo++
@@ -130,37 +130,61 @@ func (r *Reader) readRowGroup(ctx context.Context, rg int, leaves []int, columns
 	if todo == len(units) {
 		return nil
 	}
-	defer recoverCorrupt(r.path, &err)
-	r.fr.Props.BatchSize = maxRows
-	rr, err := r.fr.GetRecordReader(ctx, leaves, []int{rg})
+	rr, err := r.openRowGroup(ctx, rg, leaves, maxRows, int64(todo)*maxRows)
 	if err != nil {
-		return corrupt(r.path, fmt.Errorf("row group %d: %w", rg, err))
+		if rr != nil {
+			rr.Release()
+		}
+		return err
 	}
 	defer rr.Release()
-	if todo > 0 {
-		if err := rr.SeekToRow(int64(todo) * maxRows); err != nil {
-			return corrupt(r.path, fmt.Errorf("row group %d: %w", rg, err))
-		}
-	}
 	for _, u := range units[todo:] {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !rr.Next() {
-			err := rr.Err()
-			if err == nil {
-				err = errors.New("fewer rows than its metadata says")
-			}
-			return corrupt(r.path, fmt.Errorf("row group %d, rows %d..: %w", rg, u.RowStart, err))
+		rec, err := r.next(rr, rg, u)
+		if err != nil {
+			return err
 		}
 		if skip.Has(u) {
 			continue
 		}
-		if err := r.emit(rr.RecordBatch(), columns, u, emit); err != nil {
+		if err := r.emit(rec, columns, u, emit); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// openRowGroup returns a reader of row group rg in batches of maxRows rows,
+// positioned at row first of the group. On error the caller releases the
+// reader when it is not nil.
+func (r *Reader) openRowGroup(ctx context.Context, rg int, leaves []int, maxRows, first int64) (rr pqarrow.RecordReader, err error) {
+	defer recoverCorrupt(r.path, &err)
+	r.fr.Props.BatchSize = maxRows
+	rr, err = r.fr.GetRecordReader(ctx, leaves, []int{rg})
+	if err != nil {
+		return nil, corrupt(r.path, fmt.Errorf("row group %d: %w", rg, err))
+	}
+	if first > 0 {
+		if err := rr.SeekToRow(first); err != nil {
+			return rr, corrupt(r.path, fmt.Errorf("row group %d: %w", rg, err))
+		}
+	}
+	return rr, nil
+}
+
+// next decodes the batch of unit u from rr. The batch belongs to rr.
+func (r *Reader) next(rr pqarrow.RecordReader, rg int, u chunk.Unit) (rec arrow.RecordBatch, err error) {
+	defer recoverCorrupt(r.path, &err)
+	if !rr.Next() {
+		err := rr.Err()
+		if err == nil {
+			err = errors.New("fewer rows than its metadata says")
+		}
+		return nil, corrupt(r.path, fmt.Errorf("row group %d, rows %d..: %w", rg, u.RowStart, err))
+	}
+	return rr.RecordBatch(), nil
 }
 
 // emit projects rec onto columns in order and hands it to emit as unit u.
