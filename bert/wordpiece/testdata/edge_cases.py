@@ -56,6 +56,10 @@ def edge_singles():
         "unbelievablyunbelievablyunbelievably", "antidisestablishmentarianism!", "x" * 12, "x" * 13,
         # repeated words, to exceed every limit
         "word " * 600, "the quick brown fox " * 40, "。" * 30,
+        # long texts, longer than the chunks a right-truncated text is normalized in
+        "Héllo wörld e\u0301 \u0301x " * 150, "[SEP] " + "a " * 1100 + "[CLS] tail", "中文 " * 1000,
+        "x" * 2100 + " after", " " * 3000 + "end", "a " * 1030 + "\u0301b " * 40, "ÀB " * 900,
+        ("lorem ipsum dolor " * 150) + "New York <ent> foo [E1] Ωmega",
     ]
     rows += [f"a{c}b {c} c{c}{c}d" for c in WHITESPACE]
     rows += [f"a{c}b {c} c{c}{c}d" for c in INVISIBLE]
