@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // File is one input file found by Discover.
@@ -20,6 +21,10 @@ type File struct {
 	// Partitions are the Hive key=value folders between the folder or glob
 	// root and the file, outermost first.
 	Partitions []Partition
+	// Size and ModTime are the file's at discovery, so that a resumed run
+	// can tell whether an input changed since its units were recorded.
+	Size    int64
+	ModTime time.Time
 }
 
 // Partition is one Hive partition folder, key=value.
@@ -82,7 +87,7 @@ func expand(p string, format Format) ([]File, error) {
 	if st.IsDir() {
 		return walk(p, format, func(string) bool { return true })
 	}
-	f := File{Path: p, Format: format}
+	f := File{Path: p, Format: format, Size: st.Size(), ModTime: st.ModTime()}
 	if format == FormatAuto {
 		if f.Format, err = FormatOf(p); err != nil {
 			return nil, err
@@ -105,7 +110,11 @@ func walk(root string, format Format, match func(rel string) bool) ([]File, erro
 			}
 			return nil
 		}
-		if d.IsDir() || !isFile(p, d) {
+		if d.IsDir() {
+			return nil
+		}
+		st, ok := regularFile(p, d)
+		if !ok {
 			return nil
 		}
 		rel, err := filepath.Rel(root, p)
@@ -116,7 +125,7 @@ func walk(root string, format Format, match func(rel string) bool) ([]File, erro
 		if !match(rel) {
 			return nil
 		}
-		f := File{Path: p, Format: format, Partitions: partitions(rel)}
+		f := File{Path: p, Format: format, Partitions: partitions(rel), Size: st.Size(), ModTime: st.ModTime()}
 		if format == FormatAuto {
 			if !known(p) {
 				return nil
@@ -130,16 +139,14 @@ func walk(root string, format Format, match func(rel string) bool) ([]File, erro
 	return files, err
 }
 
-// isFile reports whether a walked entry is a regular file (following a symlink).
-func isFile(p string, d fs.DirEntry) bool {
-	if d.Type().IsRegular() {
-		return true
-	}
-	if d.Type()&fs.ModeSymlink == 0 {
-		return false
+// regularFile returns the information of a walked entry that is a regular
+// file, following a symlink.
+func regularFile(p string, d fs.DirEntry) (fs.FileInfo, bool) {
+	if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+		return nil, false
 	}
 	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
+	return st, err == nil && st.Mode().IsRegular()
 }
 
 // skipped reports whether a file or folder name is hidden or marked private.

@@ -75,6 +75,9 @@ func TestDiscover(t *testing.T) {
 			var got []string
 			var formats []Format
 			for _, f := range files {
+				if f.Size != 1 || f.ModTime.IsZero() {
+					t.Errorf("%s: size %d, modified %v; want 1 byte and a time", f.Path, f.Size, f.ModTime)
+				}
 				got = append(got, filepath.ToSlash(f.Path))
 				formats = append(formats, f.Format)
 			}
