@@ -73,3 +73,11 @@ type RowError struct {
 func (e *RowError) Error() string {
 	return fmt.Sprintf("%s: row %d, column %q: %s", e.File, e.Row, e.Column, e.Reason)
 }
+
+// ChangedError reports a streamed file that ends inside unit u although a
+// full unit of maxRows rows at u's place was recorded as done: the file
+// changed since, and resuming would lose rows.
+func ChangedError(u Unit, maxRows int64) error {
+	return fmt.Errorf("%s: the file ends at row %d, inside unit %d, which an earlier run recorded as %d rows long; "+
+		"the file changed since that run, so rerun the job with --overwrite", u.File, u.RowStart+u.Rows, u.Index, maxRows)
+}

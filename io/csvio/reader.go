@@ -107,6 +107,9 @@ func (r *Reader) Read(ctx context.Context, columns []string, maxRows int64, skip
 				skipping = skip.Has(chunk.Unit{File: r.path, Index: u.Index, RowStart: u.RowStart, Rows: maxRows})
 			}
 		}
+		if skipping && u.Rows > 0 && !skip.Has(u) {
+			return chunk.ChangedError(u, maxRows)
+		}
 		if u.Rows > 0 {
 			return r.flush(b, u, skipping, skip, emit)
 		}

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +55,26 @@ func TestSkipWholeFile(t *testing.T) {
 	}
 	if got := readAll(t, d, func(Unit) bool { return true }); len(got) != 0 {
 		t.Fatalf("emitted %d chunks, want none", len(got))
+	}
+}
+
+// TestSkipChangedStreamedFile checks that a CSV or JSON Lines file that
+// became shorter than a unit recorded as done fails instead of losing rows.
+func TestSkipChangedStreamedFile(t *testing.T) {
+	for _, fixture := range []string{"tokens.csv", "tokens.jsonl"} {
+		t.Run(fixture, func(t *testing.T) {
+			d, err := openPaths(t, tokenSpec(), 7, testdata+"/"+fixture)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := readAll(t, d, nil)
+			u := last[len(last)-1].Unit // a short last unit, as if recorded full by an earlier run
+			full := u
+			full.Rows = 7
+			err = d.Read(t.Context(), func(x Unit) bool { return x == full }, func(c Chunk) error { c.Release(); return nil })
+			if err == nil || !strings.Contains(err.Error(), "the file changed since that run") {
+				t.Fatalf("error = %v, want one saying the file changed", err)
+			}
+		})
 	}
 }

@@ -114,6 +114,9 @@ func (r *Reader) Read(ctx context.Context, columns []string, maxRows int64, skip
 	if err != nil || u.Rows == 0 {
 		return err
 	}
+	if skipping && !skip.Has(u) {
+		return chunk.ChangedError(u, maxRows)
+	}
 	return flush()
 }
 
