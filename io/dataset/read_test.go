@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -50,6 +51,10 @@ func TestReadFixtures(t *testing.T) {
 			t.Logf("%d rows in %d units", row, len(chunks))
 			if row != len(want.Rows) {
 				t.Fatalf("read %d rows, pyarrow read %d", row, len(want.Rows))
+			}
+			n, known := d.Rows()
+			if parquet := strings.HasSuffix(tc.fixture, ".parquet"); known != parquet || known && n != int64(row) {
+				t.Fatalf("Rows() = %d, %v; want %d, %v", n, known, row, parquet)
 			}
 		})
 	}
