@@ -36,7 +36,7 @@ type parityManifest struct {
 // corpusRow is a row of testdata/corpus.jsonl.gz, in the JSON Lines shape `bertbatch tokenize` reads.
 type corpusRow struct {
 	Text     string  `json:"text"`
-	TextPair *string `json:"text_pair"`
+	TextPair *string `json:"text_pair,omitempty"`
 	Source   string  `json:"source"`
 }
 

@@ -99,7 +99,7 @@ def encode_rows(tok, rows, max_length):
         own = tok.truncation or {}
         tok.enable_truncation(max_length, direction=own.get("direction", "right"))
     out = []
-    inputs = [(r["text"], r["text_pair"]) if "text_pair" in r else r["text"] for r in rows]
+    inputs = [(r["text"], r["text_pair"]) if r.get("text_pair") is not None else r["text"] for r in rows]
     for enc in tok.encode_batch(inputs):
         out.append((enc.ids, enc.type_ids))
     return out
