@@ -36,17 +36,17 @@ func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
 	}
 	x = sc.Reshape(x, B*L, H)
 	x = m.norm(sc, x, w.embedNorm)
-	mask := sc.Reshape(sc.FromBool(p.mask, B, L), B, 1, 1, L)
+	keep := sc.AsType(sc.FromBool(p.mask, B, L), mlx.Float32) // [B, L], 1 = attend
+	at := m.newAttention(sc, keep, B, L)
 	for i := range w.layers {
-		x = m.block(sc, &w.layers[i], x, mask, B, L)
+		x = m.block(sc, &w.layers[i], x, at, B, L)
 	}
-	out := &Encoded{LastHidden: sc.Reshape(x, B, L, H), Counts: p.counts, p: p}
-	out.Mask = sc.AsType(sc.Reshape(sc.FromBool(p.mask, B, L), B, L), mlx.Float32)
+	out := &Encoded{LastHidden: sc.Reshape(x, B, L, H), Mask: keep, Counts: p.counts, p: p}
 	return out, sc.Err()
 }
 
 // block is one transformer layer on x [rows·length, hidden].
-func (m *Model) block(sc *mlx.Scope, l *layer, x, mask *mlx.Array, B, L int) *mlx.Array {
+func (m *Model) block(sc *mlx.Scope, l *layer, x *mlx.Array, at attention, B, L int) *mlx.Array {
 	c := m.Config
 	H, NH, HD := c.HiddenSize, c.NumAttentionHeads, c.HeadDim()
 	qkv := m.dense(sc, x, &l.qkv) // [B·L, 3H]
@@ -54,7 +54,7 @@ func (m *Model) block(sc *mlx.Scope, l *layer, x, mask *mlx.Array, B, L int) *ml
 		t := sc.Slice(qkv, []int{0, part * H}, []int{B * L, (part + 1) * H})
 		return sc.Transpose(sc.Reshape(t, B, L, NH, HD), 0, 2, 1, 3)
 	}
-	attn := sc.Attention(heads(0), heads(1), heads(2), float32(1/math.Sqrt(float64(HD))), mask)
+	attn := at.apply(heads(0), heads(1), heads(2))
 	attn = sc.Reshape(sc.Transpose(attn, 0, 2, 1, 3), B*L, H)
 	x = m.norm(sc, sc.Add(m.dense(sc, attn, &l.out), x), l.attnNorm)
 	h := m.activation(sc, m.dense(sc, x, &l.up))
@@ -89,7 +89,7 @@ func (m *Model) activation(sc *mlx.Scope, x *mlx.Array) *mlx.Array {
 		inner := sc.Multiply(sc.Add(x, sc.Multiply(x3, sc.Scalar(0.044715, dt))), sc.Scalar(math.Sqrt(2/math.Pi), dt))
 		return sc.Multiply(sc.Multiply(x, half), sc.Add(one, sc.Tanh(inner)))
 	default: // "gelu": the exact erf form
-		return sc.Multiply(sc.Multiply(x, half), sc.Add(one, sc.Erf(sc.Multiply(x, sc.Scalar(1/math.Sqrt2, dt)))))
+		return sc.GELU(x)
 	}
 }
 

@@ -1,7 +1,7 @@
 package mlx
 
 /*
-#cgo CXXFLAGS: -std=c++20
+#cgo CXXFLAGS: -std=c++20 -O3
 #cgo LDFLAGS: -lmlx -lstdc++
 #include <stdlib.h>
 #include "shim.h"

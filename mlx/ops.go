@@ -224,3 +224,17 @@ func (sc *Scope) Concatenate(axis int, arrays ...*Array) *Array {
 		return C.bb_concatenate(r, &hs[0], C.size_t(len(hs)), C.int(axis), s)
 	})
 }
+
+// GELU is transformers' exact-form GELU, 0.5·x·(1 + erf(x/√2)). On CPU streams float32 input runs
+// a vectorised kernel (|error| < 1e-6); elsewhere it is composed from erf.
+func (sc *Scope) GELU(x *Array) *Array {
+	return sc.unary("gelu", func(r *C.bb_array, a C.bb_array, s C.bb_stream) C.int { return C.bb_gelu(r, a, s) }, x)
+}
+
+// MaskedSoftmax is the softmax over the last axis of scores [batch, heads, queries, keys], with
+// keys whose keep [batch, keys] entry is 0 given probability 0.
+func (sc *Scope) MaskedSoftmax(scores, keep *Array) *Array {
+	return sc.op("masked_softmax", []*Array{scores, keep}, func(r *C.bb_array, s C.bb_stream) C.int {
+		return C.bb_masked_softmax(r, scores.handle(), keep.handle(), s)
+	})
+}
