@@ -1,13 +1,7 @@
 package bert
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/bertbatch/bertbatch/mlx"
 )
@@ -24,8 +18,9 @@ const (
 	PoolMeanSqrtLen Pooling = "mean_sqrt_len"
 )
 
-// PoolingConfig is a checkpoint's sentence-transformers pipeline after the transformer:
-// the pooling modes (concatenated in sentence-transformers' order) and whether 2_Normalize follows.
+// PoolingConfig is a checkpoint's sentence-transformers pipeline after the transformer: the
+// pooling modes, in the order sentence-transformers concatenates their vectors, and whether a
+// Normalize module follows.
 type PoolingConfig struct {
 	Modes     []Pooling
 	Normalize bool
@@ -157,111 +152,4 @@ func splitRows(flat []float32, rows int) [][]float32 {
 		out[i] = flat[i*d : (i+1)*d : (i+1)*d]
 	}
 	return out
-}
-
-// stModule is one entry of modules.json.
-type stModule struct {
-	Idx  int    `json:"idx"`
-	Name string `json:"name"`
-	Path string `json:"path"`
-	Type string `json:"type"`
-}
-
-// stPooling is 1_Pooling/config.json.
-type stPooling struct {
-	CLS         bool `json:"pooling_mode_cls_token"`
-	Mean        bool `json:"pooling_mode_mean_tokens"`
-	Max         bool `json:"pooling_mode_max_tokens"`
-	MeanSqrtLen bool `json:"pooling_mode_mean_sqrt_len_tokens"`
-	Weighted    bool `json:"pooling_mode_weightedmean_tokens"`
-	LastToken   bool `json:"pooling_mode_lasttoken"`
-}
-
-// loadPooling reads modules.json and the pooling module's config; nil when the folder is not a
-// sentence-transformers model.
-func loadPooling(dir string) (*PoolingConfig, error) {
-	path := filepath.Join(dir, "modules.json")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	var mods []stModule
-	if err := json.Unmarshal(data, &mods); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	pc := &PoolingConfig{}
-	for _, mod := range mods {
-		kind := mod.Type[strings.LastIndexByte(mod.Type, '.')+1:]
-		switch kind {
-		case "Transformer":
-		case "Normalize":
-			pc.Normalize = true
-		case "Pooling":
-			modes, err := readPoolingModes(filepath.Join(dir, filepath.FromSlash(mod.Path), "config.json"))
-			if err != nil {
-				return nil, err
-			}
-			pc.Modes = modes
-		default:
-			return nil, fmt.Errorf("%s: module %q of type %s is not supported (supported: Transformer, Pooling, Normalize)", path, mod.Name, mod.Type)
-		}
-	}
-	if len(pc.Modes) == 0 {
-		return nil, fmt.Errorf("%s: no Pooling module", path)
-	}
-	return pc, nil
-}
-
-func readPoolingModes(path string) ([]Pooling, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("sentence-transformers pooling: %w", err)
-	}
-	var p stPooling
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if p.Weighted || p.LastToken {
-		return nil, fmt.Errorf("%s: weighted-mean and last-token pooling are not supported", path)
-	}
-	var modes []Pooling
-	// sentence-transformers concatenates in this order.
-	for _, m := range []struct {
-		on   bool
-		mode Pooling
-	}{{p.CLS, PoolCLS}, {p.Max, PoolMax}, {p.Mean, PoolMean}, {p.MeanSqrtLen, PoolMeanSqrtLen}} {
-		if m.on {
-			modes = append(modes, m.mode)
-		}
-	}
-	if len(modes) == 0 {
-		return nil, fmt.Errorf("%s: no pooling mode is enabled", path)
-	}
-	return modes, nil
-}
-
-// loadMaxSeqLength reads sentence_bert_config.json's max_seq_length (0 when absent).
-func loadMaxSeqLength(dir string) (int, error) {
-	path := filepath.Join(dir, "sentence_bert_config.json")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
-	} else if err != nil {
-		return 0, err
-	}
-	var c struct {
-		MaxSeqLength *int `json:"max_seq_length"`
-	}
-	if err := json.Unmarshal(data, &c); err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
-	}
-	if c.MaxSeqLength == nil {
-		return 0, nil
-	}
-	if *c.MaxSeqLength <= 0 {
-		return 0, fmt.Errorf("%s: field \"max_seq_length\": must be positive, got %d", path, *c.MaxSeqLength)
-	}
-	return *c.MaxSeqLength, nil
 }

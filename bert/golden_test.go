@@ -1,0 +1,335 @@
+package bert
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/bertbatch/bertbatch/bert/internal/golden"
+	"github.com/bertbatch/bertbatch/mlx"
+)
+
+// The golden tests compare the engine with the outputs transformers and sentence-transformers
+// gave for the same token ids (testdata/golden, written by testdata/gen_models.py). Each check logs
+// its max |Δ| and min cosine, so `go test -v -run Golden ./bert/` prints the parity figures.
+
+// tolerance bounds a comparison; a zero field is not checked.
+type tolerance struct {
+	maxAbs float64 // largest allowed |Δ| of any element
+	minCos float64 // smallest allowed cosine similarity of any row (or token) vector
+}
+
+var (
+	// fp32Tol is the issue's float32 bound, used for every output.
+	fp32Tol = tolerance{maxAbs: 1e-4, minCos: 0.99999}
+	// halfTol is the bound for float16 and bfloat16 runs against the float32 reference.
+	halfTol = tolerance{minCos: 0.999}
+	// logitTol bounds head outputs, which may be single numbers (regression), by |Δ| only.
+	logitTol = tolerance{maxAbs: 1e-4}
+)
+
+// dtypes are the compute dtypes every golden model runs in, with their bounds.
+var dtypes = []struct {
+	dtype mlx.Dtype
+	tol   tolerance
+}{
+	{mlx.Float32, fp32Tol},
+	{mlx.Float16, halfTol},
+	{mlx.BFloat16, halfTol},
+}
+
+// loadCase reads one golden file by name ("tiny-bert.json").
+func loadCase(t testing.TB, name string) *golden.Case {
+	t.Helper()
+	c, err := golden.Load(golden.Path(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// loadModel loads a model folder and closes it when the test ends.
+func loadModel(t testing.TB, dir string, opts Options) *Model {
+	t.Helper()
+	m, err := LoadDir(dir, opts)
+	if err != nil {
+		t.Fatalf("loading %s: %v", dir, err)
+	}
+	t.Cleanup(m.Close)
+	return m
+}
+
+// layouts are the two ways a golden batch is fed: as stored (padded, with the attention mask)
+// and with each row cut to its attended tokens, padded by the engine.
+var layouts = []struct {
+	name  string
+	batch func(testing.TB, []golden.Row) *Batch
+}{
+	{"padded", paddedBatch},
+	{"unpadded", unpaddedBatch},
+}
+
+// paddedBatch is the golden rows as they are, attention masks included.
+func paddedBatch(_ testing.TB, rows []golden.Row) *Batch {
+	b := &Batch{}
+	for _, r := range rows {
+		b.InputIDs = append(b.InputIDs, r.InputIDs)
+		b.TokenTypeIDs = append(b.TokenTypeIDs, r.TokenTypeIDs)
+		b.AttentionMask = append(b.AttentionMask, r.AttentionMask)
+	}
+	return b
+}
+
+// unpaddedBatch is the golden rows cut to their attended tokens, with no attention mask.
+func unpaddedBatch(t testing.TB, rows []golden.Row) *Batch {
+	t.Helper()
+	b := &Batch{}
+	for i, r := range rows {
+		n := r.Len()
+		for j, m := range r.AttentionMask {
+			if (j < n) != (m == 1) {
+				t.Fatalf("golden row %d is not right-padded: attention_mask %v", i, r.AttentionMask)
+			}
+		}
+		b.InputIDs = append(b.InputIDs, r.InputIDs[:n])
+		b.TokenTypeIDs = append(b.TokenTypeIDs, r.TokenTypeIDs[:n])
+	}
+	return b
+}
+
+// outputs are the engine's results for one batch, shaped as in the golden files.
+type outputs struct {
+	lastHidden    [][][]float32 // [row][position][hidden], positions of the engine's padded batch
+	poolerOutput  [][]float32
+	pooled        map[string][][]float32
+	sentence      [][]float32
+	logits        [][]float32
+	probabilities [][]float32
+	labels        []golden.Labels
+}
+
+// want says which outputs to compute, following what the golden batch holds.
+func runGolden(t testing.TB, m *Model, b *Batch, want *golden.Batch) *outputs {
+	t.Helper()
+	out := &outputs{pooled: map[string][][]float32{}}
+	onWorker(t, func(s *mlx.Stream) {
+		sc := mlx.NewScope(s)
+		defer sc.Close()
+		e, err := m.Forward(sc, b)
+		if err != nil {
+			t.Fatalf("forward: %v", err)
+		}
+		rows := len(b.InputIDs)
+		ok := func(a *mlx.Array, err error) *mlx.Array {
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		read := func(what string, a *mlx.Array) [][]float32 {
+			if a == nil {
+				t.Fatalf("%s: the engine gives none, the reference has one", what)
+			}
+			flat, err := sc.AsType(a, mlx.Float32).Float32s(s)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			return splitRows(flat, rows)
+		}
+		if want.LastHiddenState != nil {
+			shape := e.LastHidden.Shape()
+			for _, r := range read("last_hidden_state", e.LastHidden) {
+				out.lastHidden = append(out.lastHidden, splitRows(r, shape[1]))
+			}
+		}
+		if want.PoolerOutput != nil {
+			out.poolerOutput = read("pooler_output", m.PoolerOutput(sc, e))
+		}
+		off := false
+		for mode := range want.Pooled {
+			out.pooled[mode] = read("pooled."+mode, ok(m.Pool(sc, e, EmbedOptions{Pooling: Pooling(mode), Normalize: &off})))
+		}
+		if want.SentenceEmbedding != nil {
+			out.sentence = read("sentence_embedding", ok(m.Pool(sc, e, EmbedOptions{})))
+		}
+		if want.Logits != nil {
+			out.logits = read("logits", ok(m.Logits(sc, e)))
+		}
+	})
+	if want.Probabilities != nil || want.Labels != nil {
+		out.classify(t, m, b)
+	}
+	return out
+}
+
+// classify fills probabilities and labels from Model.Classify.
+func (o *outputs) classify(t testing.TB, m *Model, b *Batch) {
+	t.Helper()
+	onWorker(t, func(s *mlx.Stream) {
+		sc := mlx.NewScope(s)
+		defer sc.Close()
+		preds, err := m.Classify(sc, b)
+		if err != nil {
+			t.Fatalf("classify: %v", err)
+		}
+		for _, p := range preds {
+			o.probabilities = append(o.probabilities, p.Probabilities)
+			if m.Head == HeadMultilabel {
+				o.labels = append(o.labels, golden.Labels(p.Labels))
+			} else {
+				o.labels = append(o.labels, golden.Labels{p.Label})
+			}
+		}
+	})
+}
+
+// checkOutputs compares every output the golden batch holds, with tol, logging the figures under
+// label. rows are the golden inputs (their masks select the positions of last_hidden_state).
+func checkOutputs(t testing.TB, label string, got *outputs, want *golden.Batch, tol tolerance) {
+	t.Helper()
+	if want.LastHiddenState != nil {
+		d, c := hiddenDiff(t, got.lastHidden, want.LastHiddenState, want.Inputs)
+		report(t, label, "last_hidden_state", d, c, tol)
+	}
+	vectors := []struct {
+		name      string
+		got, want [][]float32
+		tol       tolerance
+	}{
+		{"pooler_output", got.poolerOutput, want.PoolerOutput, tol},
+		{"sentence_embedding", got.sentence, want.SentenceEmbedding, tol},
+		{"logits", got.logits, want.Logits, logitTol},
+		{"probabilities", got.probabilities, want.Probabilities, logitTol},
+	}
+	for _, mode := range []string{"cls", "mean", "max", "mean_sqrt_len"} {
+		if want.Pooled[mode] != nil {
+			vectors = append(vectors, struct {
+				name      string
+				got, want [][]float32
+				tol       tolerance
+			}{"pooled." + mode, got.pooled[mode], want.Pooled[mode], tol})
+		}
+	}
+	for _, v := range vectors {
+		if v.want == nil {
+			continue
+		}
+		d, c := vectorDiff(t, v.name, v.got, v.want)
+		report(t, label, v.name, d, c, v.tol)
+	}
+	if want.Labels != nil && tol == fp32Tol {
+		checkLabels(t, got.labels, want.Labels)
+	}
+}
+
+// report logs one comparison and fails it when it is out of bounds.
+func report(t testing.TB, label, output string, maxAbs, minCos float64, tol tolerance) {
+	t.Helper()
+	t.Logf("%-34s %-22s max|Δ| %.2e  min cos %.8f", label, output, maxAbs, minCos)
+	if tol.maxAbs > 0 && !(maxAbs <= tol.maxAbs) {
+		t.Errorf("%s %s: max |Δ| %.3g > %.3g", label, output, maxAbs, tol.maxAbs)
+	}
+	if tol.minCos > 0 && !(minCos >= tol.minCos) {
+		t.Errorf("%s %s: min cosine %.8f < %.8f", label, output, minCos, tol.minCos)
+	}
+}
+
+func checkLabels(t testing.TB, got, want []golden.Labels) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("labels: %d rows, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if fmt.Sprint([]string(got[i])) != fmt.Sprint([]string(want[i])) {
+			t.Errorf("labels row %d: got %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+// vectorDiff is the max |Δ| over all elements and the min cosine over rows.
+func vectorDiff(t testing.TB, name string, got, want [][]float32) (maxAbs, minCos float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d rows, want %d", name, len(got), len(want))
+	}
+	minCos = 1
+	for i := range want {
+		if len(got[i]) != len(want[i]) {
+			t.Fatalf("%s row %d: %d values, want %d", name, i, len(got[i]), len(want[i]))
+		}
+		maxAbs = math.Max(maxAbs, maxAbsDiff(got[i], want[i]))
+		minCos = math.Min(minCos, cosine(got[i], want[i]))
+	}
+	return maxAbs, minCos
+}
+
+// hiddenDiff compares last_hidden_state at the attended positions of each golden row: max |Δ| and
+// the min cosine of one token's vector. want may cover fewer rows and positions than got.
+func hiddenDiff(t testing.TB, got, want [][][]float32, rows []golden.Row) (maxAbs, minCos float64) {
+	t.Helper()
+	if len(got) < len(want) {
+		t.Fatalf("last_hidden_state: %d rows, want at least %d", len(got), len(want))
+	}
+	minCos = 1
+	compared := 0
+	for i := range want {
+		for j, m := range rows[i].AttentionMask {
+			if m == 0 || j >= len(want[i]) {
+				continue
+			}
+			if j >= len(got[i]) {
+				t.Fatalf("last_hidden_state row %d: %d positions, want position %d", i, len(got[i]), j)
+			}
+			maxAbs = math.Max(maxAbs, maxAbsDiff(got[i][j], want[i][j]))
+			minCos = math.Min(minCos, cosine(got[i][j], want[i][j]))
+			compared++
+		}
+	}
+	if compared == 0 {
+		t.Fatal("last_hidden_state: no attended position to compare")
+	}
+	return maxAbs, minCos
+}
+
+func maxAbsDiff(a, b []float32) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i := range a {
+		d = math.Max(d, math.Abs(float64(a[i])-float64(b[i])))
+	}
+	return d
+}
+
+// cosine is computed in float64; NaN anywhere gives NaN, which fails every bound.
+func cosine(a, b []float32) float64 {
+	var ab, aa, bb float64
+	for i := range a {
+		x, y := float64(a[i]), float64(b[i])
+		ab, aa, bb = ab+x*y, aa+x*x, bb+y*y
+	}
+	return ab / math.Sqrt(aa*bb)
+}
+
+// TestGoldenEncoders runs tiny-bert and tiny-distilbert in every dtype, on the golden batch padded
+// and unpadded, against transformers' last_hidden_state and pooler_output and
+// sentence-transformers' pooling modes and sentence_embedding.
+func TestGoldenEncoders(t *testing.T) {
+	for _, name := range []string{"tiny-bert", "tiny-distilbert"} {
+		c := loadCase(t, name+".json")
+		for _, dt := range dtypes {
+			m := loadModel(t, c.ModelDir, Options{Dtype: dt.dtype})
+			if m.Pooling == nil || string(m.Pooling.Modes[0]) != c.PoolingMode || m.Pooling.Normalize != c.Normalize {
+				t.Fatalf("%s: pooling %+v, want mode %s, normalize %v", name, m.Pooling, c.PoolingMode, c.Normalize)
+			}
+			for _, l := range layouts {
+				label := fmt.Sprintf("%s/%s/%s", name, dt.dtype, l.name)
+				t.Run(label, func(t *testing.T) {
+					got := runGolden(t, m, l.batch(t, c.Inputs), &c.Batch)
+					checkOutputs(t, label, got, &c.Batch, dt.tol)
+				})
+			}
+		}
+	}
+}
