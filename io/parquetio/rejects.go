@@ -2,6 +2,7 @@ package parquetio
 
 import (
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -44,6 +45,24 @@ type RejectsWriter struct {
 	*Writer
 	passthrough *arrow.Schema
 	mem         memory.Allocator
+}
+
+// NewRejectsWriter returns a RejectsWriter that writes a rejects file to out (see RejectsSchema).
+// It never closes out.
+func NewRejectsWriter(out io.Writer, passthrough *arrow.Schema, opts WriterOptions) (*RejectsWriter, error) {
+	schema, err := RejectsSchema(passthrough)
+	if err != nil {
+		return nil, err
+	}
+	w, err := NewWriter(out, schema, opts)
+	if err != nil {
+		return nil, err
+	}
+	mem := opts.Allocator
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	return &RejectsWriter{Writer: w, passthrough: passthrough, mem: mem}, nil
 }
 
 // CreateRejects creates a rejects file at path (see RejectsSchema).

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/bertbatch/bertbatch/jobs"
+	"github.com/bertbatch/bertbatch/stages"
+)
+
+func init() {
+	register(&command{
+		name:    "run",
+		summary: "run a job file: embed or classify a dataset into Parquet (resumes unfinished work)",
+		run:     runJob,
+	})
+}
+
+func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	overwrite := fs.Bool("overwrite", false, "discard the output folder's earlier results and start afresh")
+	quiet := fs.Bool("quiet", false, "no progress display")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] job.yaml")
+		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (a rerun resumes), 2 for a bad job file.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(reorderFlags(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	job, err := jobs.Load(fs.Arg(0))
+	if err != nil {
+		var problems jobs.Problems
+		if errors.As(err, &problems) {
+			for _, p := range problems {
+				fmt.Fprintln(stderr, p)
+			}
+		} else {
+			fmt.Fprintln(stderr, "bertbatch:", err)
+		}
+		return exitUsage
+	}
+	opts := stages.Options{
+		Overwrite: *overwrite,
+		Logf:      func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) },
+	}
+	if !*quiet {
+		opts.Progress = stderr
+		if f, ok := stderr.(*os.File); ok {
+			opts.Terminal = term.IsTerminal(int(f.Fd()))
+		}
+	}
+	sum, err := stages.Run(ctx, job, opts)
+	if sum != nil {
+		printSummary(stdout, sum)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "bertbatch: job failed:", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func printSummary(w io.Writer, s *stages.Summary) {
+	fmt.Fprintf(w, "rows %d written, %d rejected, %d truncated, %d skipped (finished earlier)\n", s.Rows, s.Rejected, s.Truncated, s.SkippedRows)
+	fmt.Fprintf(w, "tokens %d (padding ratio %.3f), %.1f s, %.1f rows/s, %.0f tokens/s\n", s.Tokens, s.PaddingRatio, s.Seconds, s.RowsPerSec, s.TokensPerSec)
+	fmt.Fprintf(w, "output %s (%d files, summary in _summary.json)\n", s.Output, s.Files)
+}
+
+// reorderFlags moves flags after positional arguments to the front, so `run job.yaml --overwrite`
+// works as well as `run --overwrite job.yaml`.
+func reorderFlags(args []string) []string {
+	var flags, rest []string
+	for _, a := range args {
+		if len(a) > 1 && a[0] == '-' {
+			flags = append(flags, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return append(flags, rest...)
+}

@@ -1,0 +1,16 @@
+// Package stages wires a job into a pipeline: it resolves and loads the model once, reads the
+// input dataset unit by unit, tokenizes text when the job asks for it, batches rows by length
+// under a token budget, runs the batches on a pool of MLX workers that share the model's
+// weights, puts results back in input order and writes them to Parquet, committing each group
+// of units atomically in the output folder's manifest.
+//
+// Flow (each arrow a bounded channel, all on one errgroup):
+//
+//	read (dataset units) → prepare (decode/tokenize, validate) → number → batch
+//	  → workers (one locked OS thread + MLX stream each) → unbatch → reorder → write + commit
+//
+// Every unit of input travels as a marker item followed by its rows, so that a unit whose rows
+// were all rejected is still committed, in order. A unit is committed only when every row of
+// it has been written; a run that stops for any reason leaves finished units committed and
+// nothing else, and the next run skips them.
+package stages

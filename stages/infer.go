@@ -1,0 +1,91 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bertbatch/bertbatch/bert"
+	"github.com/bertbatch/bertbatch/mlx"
+	"github.com/bertbatch/bertbatch/pipeline"
+)
+
+// inferer runs batches through the model on a worker's own stream.
+type inferer struct {
+	model   *bert.Model
+	device  mlx.DeviceType
+	embed   bert.EmbedOptions
+	classify bool
+}
+
+// open makes a worker's stream; it runs on the worker's locked OS thread.
+func (f *inferer) open(int) (*mlx.Stream, error) { return mlx.NewStream(f.device) }
+
+func (f *inferer) close(s *mlx.Stream) error {
+	s.Close()
+	return nil
+}
+
+// process runs one batch. Markers pass through; rows get their vector or prediction.
+func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[item]) ([]pipeline.Seq[result], error) {
+	out := make([]pipeline.Seq[result], len(b.Items))
+	batch := &bert.Batch{}
+	var rowAt []int // index in out of each model row
+	hasTypes, hasMask := false, false
+	for _, it := range b.Items {
+		if it.Value.row != nil {
+			hasTypes = hasTypes || it.Value.row.types != nil
+			hasMask = hasMask || it.Value.row.mask != nil
+		}
+	}
+	for i, it := range b.Items {
+		out[i].N = it.N
+		if it.Value.row == nil {
+			out[i].Value.unit = it.Value.unit
+			continue
+		}
+		r := it.Value.row
+		rowAt = append(rowAt, i)
+		batch.InputIDs = append(batch.InputIDs, r.ids)
+		if hasTypes {
+			batch.TokenTypeIDs = append(batch.TokenTypeIDs, orZeros(r.types, len(r.ids), 0))
+		}
+		if hasMask {
+			batch.AttentionMask = append(batch.AttentionMask, orZeros(r.mask, len(r.ids), 1))
+		}
+	}
+	if len(rowAt) == 0 {
+		return out, nil
+	}
+	sc := mlx.NewScope(s)
+	defer sc.Close()
+	if f.classify {
+		preds, err := f.model.Classify(sc, batch)
+		if err != nil {
+			return nil, fmt.Errorf("classifying a batch of %d rows: %w", len(rowAt), err)
+		}
+		for j, i := range rowAt {
+			out[i].Value.pred = &preds[j]
+		}
+		return out, nil
+	}
+	vecs, err := f.model.Embed(sc, batch, f.embed)
+	if err != nil {
+		return nil, fmt.Errorf("embedding a batch of %d rows: %w", len(rowAt), err)
+	}
+	for j, i := range rowAt {
+		out[i].Value.vector = vecs[j]
+	}
+	return out, nil
+}
+
+// orZeros returns v, or n copies of fill when v is nil.
+func orZeros(v []int32, n int, fill int32) []int32 {
+	if v != nil {
+		return v
+	}
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = fill
+	}
+	return out
+}

@@ -1,0 +1,119 @@
+package stages
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/bertbatch/bertbatch/bert"
+	"github.com/bertbatch/bertbatch/bert/wordpiece"
+	"github.com/bertbatch/bertbatch/hub"
+	"github.com/bertbatch/bertbatch/jobs"
+	"github.com/bertbatch/bertbatch/mlx"
+)
+
+// loaded is the model of a job: resolved once, loaded once, shared by every worker.
+type loaded struct {
+	snap      *hub.Snapshot
+	model     *bert.Model
+	tokenizer *wordpiece.Tokenizer // nil unless the job reads text
+	commit    string               // Hub commit, or "sha256:…" of a local folder's files
+	device    mlx.DeviceType
+}
+
+// loadModel resolves the job's model reference and loads it.
+func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf func(string, ...any)) (*loaded, error) {
+	hubOpts.Revision = job.Model.Revision
+	hubOpts.CacheDir = job.Model.CacheDir
+	hubOpts.Offline = hubOpts.Offline || job.Model.Offline
+	if hubOpts.Logf == nil {
+		hubOpts.Logf = logf
+	}
+	snap, err := hub.Resolve(ctx, job.Model.Ref, hubOpts)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", job.Model.Ref, err)
+	}
+	dtype, err := mlx.ParseDtype(string(job.Model.DType))
+	if err != nil {
+		return nil, err
+	}
+	device, err := mlx.ParseDevice(string(job.Model.Device))
+	if err != nil {
+		return nil, err
+	}
+	head, err := bert.ParseHead(string(job.Model.Head))
+	if err != nil {
+		return nil, err
+	}
+	m, err := bert.LoadDir(snap.Dir, bert.Options{Dtype: dtype, Device: device, Head: head,
+		Warn: func(s string) { logf("warning: %s", s) }})
+	if err != nil {
+		return nil, err
+	}
+	l := &loaded{snap: snap, model: m, commit: snap.Commit, device: device}
+	if job.Input.TextColumn != "" {
+		if l.tokenizer, err = wordpiece.Load(snap.Dir); err != nil {
+			m.Close()
+			return nil, err
+		}
+	}
+	if l.commit == "" {
+		if l.commit, err = folderHash(snap.Dir, snap.Files); err != nil {
+			m.Close()
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// folderHash identifies a local model folder by the content of the files a job reads.
+func folderHash(dir string, files []string) (string, error) {
+	if len(files) == 0 {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return "", err
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				files = append(files, e.Name())
+			}
+		}
+	}
+	sort.Strings(files)
+	h := sha256.New()
+	for _, name := range files {
+		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			return "", fmt.Errorf("hashing model folder: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00", name)
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return "", fmt.Errorf("hashing model folder: %w", err)
+		}
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// maxLength is the job's max_length, or the model's own (max_seq_length, the tokenizer's
+// limit, the position table), whichever is smallest when the job leaves it at 0.
+func (l *loaded) maxLength(job *jobs.Job) (int, error) {
+	limit := l.model.MaxLength
+	if l.tokenizer != nil && l.tokenizer.MaxLength() > 0 {
+		limit = min(limit, l.tokenizer.MaxLength())
+	}
+	n := job.Batching.MaxLength
+	if n == 0 {
+		return limit, nil
+	}
+	if n > l.model.Config.MaxSequenceLength() {
+		return 0, fmt.Errorf("batching.max_length %d is longer than the model's %d positions", n, l.model.Config.MaxSequenceLength())
+	}
+	return n, nil
+}

@@ -1,0 +1,213 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bertbatch/bertbatch/bert/wordpiece"
+	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/dataset"
+	"github.com/bertbatch/bertbatch/jobs"
+)
+
+// preparer turns dataset chunks into model rows, applying the job's length and bad-row policies.
+type preparer struct {
+	job       *jobs.Job
+	ds        *dataset.Dataset
+	tokenizer *wordpiece.Tokenizer
+	vocab     int
+	types     int // token type vocabulary (0: the model has none)
+	maxLength int
+	keepIDs   bool
+	fileIndex map[string]int
+}
+
+// prepare decodes one chunk. It returns the unit's state (rows to run, rows rejected) or, when
+// the job's bad-row policy is fail, the first bad row as an error.
+func (p *preparer) prepare(ctx context.Context, c chunk.Chunk) (*unitState, []row, error) {
+	pass, err := p.ds.Passthrough(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	u := &unitState{unit: c.Unit, fileIndex: p.fileIndex[c.Unit.File], passthrough: pass}
+	var rows []row
+	var bad []*chunk.RowError
+	if p.job.Input.TextColumn != "" {
+		rows, bad, err = p.fromText(c)
+	} else {
+		rows, bad, err = p.fromTokens(c)
+	}
+	if err != nil {
+		pass.Release()
+		return nil, nil, err
+	}
+	isBad := make(map[int64]*chunk.RowError, len(bad))
+	for _, b := range bad {
+		isBad[b.Row] = b
+	}
+	var good []row
+	for i := range rows {
+		r := &rows[i]
+		if b := isBad[c.Row(i)]; b == nil {
+			b = p.check(c, i, r, u)
+			if b != nil {
+				isBad[c.Row(i)] = b
+				bad = append(bad, b)
+			}
+		}
+		if isBad[c.Row(i)] != nil {
+			continue
+		}
+		u.good = append(u.good, i)
+		good = append(good, *r)
+	}
+	if len(bad) > 0 {
+		if p.job.BadRows == jobs.BadRowsFail {
+			pass.Release()
+			first := bad[0]
+			for _, b := range bad {
+				if b.Row < first.Row {
+					first = b
+				}
+			}
+			return nil, nil, fmt.Errorf("bad row: %w (set bad_rows: reject to divert bad rows to a rejects file)", first)
+		}
+		sortRowErrors(bad)
+		u.rejects = bad
+	}
+	if p.keepIDs {
+		u.tokens = good
+	}
+	return u, good, nil
+}
+
+func (p *preparer) fromTokens(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
+	in := p.job.Input
+	t, err := dataset.DecodeTokens(c, dataset.TokenNames{IDs: in.InputIDsColumn, Mask: in.AttentionMaskColumn, Types: in.TokenTypeIDsColumn})
+	if err != nil {
+		return nil, nil, err
+	}
+	rows := make([]row, len(t.IDs))
+	for i := range rows {
+		if !t.OK(i) {
+			continue
+		}
+		rows[i].ids = t.IDs[i]
+		if t.Types != nil {
+			rows[i].types = t.Types[i]
+		}
+		if t.Mask != nil {
+			rows[i].mask = t.Mask[i]
+		}
+	}
+	return rows, t.Bad, nil
+}
+
+func (p *preparer) fromText(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
+	texts, err := dataset.DecodeTexts(c, p.job.Input.TextColumn)
+	if err != nil {
+		return nil, nil, err
+	}
+	bad := texts.Bad
+	var pairs *dataset.Texts
+	if name := p.job.Input.TextPairColumn; name != "" {
+		pt, err := dataset.DecodeTexts(c, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		pairs = &pt
+		bad = mergeRowErrors(bad, pt.Bad)
+	}
+	inputs := make([]wordpiece.Input, len(texts.Values))
+	for i, text := range texts.Values {
+		inputs[i].Text = text
+		if pairs != nil {
+			inputs[i].Pair = &pairs.Values[i]
+		}
+	}
+	// One token over the limit tells a row that needs truncating; those rows are encoded again
+	// at the limit, so that pairs are truncated longest-first exactly as the tokenizer does.
+	enc := p.tokenizer.EncodeBatch(inputs, p.maxLength+1)
+	rows := make([]row, len(enc))
+	for i, e := range enc {
+		rows[i] = row{ids: e.InputIDs, types: e.TokenTypeIDs}
+	}
+	return rows, bad, nil
+}
+
+// check applies the vocabulary, type and length rules to one decoded row; it returns the row's
+// problem, or nil after truncating it if the job says so.
+func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowError {
+	bad := func(column, reason string) *chunk.RowError {
+		return &chunk.RowError{File: c.Unit.File, Row: c.Row(i), Column: column, Reason: reason}
+	}
+	idsColumn := p.job.Input.InputIDsColumn
+	if p.job.Input.TextColumn != "" {
+		idsColumn = p.job.Input.TextColumn
+	}
+	if len(r.ids) > p.maxLength {
+		if p.job.Batching.TooLong == jobs.TooLongReject {
+			what := fmt.Sprintf("%d tokens", len(r.ids))
+			if p.job.Input.TextColumn != "" {
+				what = "more than " + fmt.Sprint(p.maxLength) + " tokens"
+			}
+			return bad(idsColumn, fmt.Sprintf("%s, longer than max_length %d (too_long: reject)", what, p.maxLength))
+		}
+		p.truncate(c, i, r)
+		u.truncated++
+	}
+	for j, id := range r.ids {
+		if id < 0 || int(id) >= p.vocab {
+			return bad(idsColumn, fmt.Sprintf("token %d is id %d, outside the model's vocabulary [0, %d)", j, id, p.vocab))
+		}
+	}
+	for j, t := range r.types {
+		if t < 0 || (t > 0 && int(t) >= p.types) {
+			return bad(p.job.Input.TokenTypeIDsColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, max(p.types, 1)))
+		}
+	}
+	for j, m := range r.mask {
+		if m != 0 && m != 1 {
+			return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("token %d has mask %d (want 0 or 1)", j, m))
+		}
+	}
+	if r.mask != nil && !anyOne(r.mask) {
+		return bad(p.job.Input.AttentionMaskColumn, "no token is attended")
+	}
+	return nil
+}
+
+// truncate shortens a row to maxLength. Text is encoded again by the tokenizer (longest-first
+// for pairs); token ids keep their first maxLength-1 ids and their last one, so that a closing
+// special token such as [SEP] stays in place.
+func (p *preparer) truncate(c chunk.Chunk, i int, r *row) {
+	if p.tokenizer != nil {
+		in := wordpiece.Input{}
+		texts, _ := dataset.DecodeTexts(c, p.job.Input.TextColumn)
+		in.Text = texts.Values[i]
+		if name := p.job.Input.TextPairColumn; name != "" {
+			pairs, _ := dataset.DecodeTexts(c, name)
+			in.Pair = &pairs.Values[i]
+		}
+		e := p.tokenizer.Encode(in, p.maxLength)
+		r.ids, r.types = e.InputIDs, e.TokenTypeIDs
+		return
+	}
+	cut := func(v []int32) []int32 {
+		if v == nil {
+			return nil
+		}
+		out := append(append([]int32(nil), v[:p.maxLength-1]...), v[len(v)-1])
+		return out
+	}
+	r.ids, r.types, r.mask = cut(r.ids), cut(r.types), cut(r.mask)
+}
+
+func anyOne(v []int32) bool {
+	for _, x := range v {
+		if x == 1 {
+			return true
+		}
+	}
+	return false
+}

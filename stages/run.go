@@ -1,0 +1,310 @@
+package stages
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bertbatch/bertbatch"
+	"github.com/bertbatch/bertbatch/bert"
+	"github.com/bertbatch/bertbatch/hub"
+	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/dataset"
+	"github.com/bertbatch/bertbatch/io/outdir"
+	"github.com/bertbatch/bertbatch/io/parquetio"
+	"github.com/bertbatch/bertbatch/jobs"
+	"github.com/bertbatch/bertbatch/mlx"
+	"github.com/bertbatch/bertbatch/pipeline"
+)
+
+// Options are a run's settings beyond the job file.
+type Options struct {
+	// Overwrite empties the output folder of an earlier run's results first (--overwrite).
+	Overwrite bool
+	// Progress receives the progress display; nil means none.
+	Progress io.Writer
+	// Terminal draws a redrawn progress bar instead of periodic log lines.
+	Terminal bool
+	// Logf receives warnings and notices; nil discards them.
+	Logf func(format string, args ...any)
+	// Hub holds Hub client settings (endpoint, token, HTTP client); the job fills in the rest.
+	Hub hub.Options
+}
+
+// Run executes a job: it resolves and loads the model once, then streams the input through the
+// workers into the output folder, skipping units an earlier run of the same job finished. It
+// returns the run's summary, also when it fails part-way (with the counts so far).
+func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
+	logf := opts.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	start := time.Now()
+	lm, err := loadModel(ctx, job, opts.Hub, logf)
+	if err != nil {
+		return nil, err
+	}
+	defer lm.model.Close()
+	r, err := newRun(job, lm, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer r.dir.Close()
+	err = r.execute(ctx, opts)
+	sum := r.summary(time.Since(start))
+	if err == nil {
+		err = r.writeSummary(sum)
+	}
+	return sum, err
+}
+
+// run holds a job's open resources.
+type run struct {
+	job       *jobs.Job
+	lm        *loaded
+	ds        *dataset.Dataset
+	dir       *outdir.Dir
+	jobHash   string
+	embed     bert.EmbedOptions
+	layout    *layout
+	maxLength int
+	workers   int
+	stats     Stats
+	mem       memory.Allocator
+}
+
+func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
+	r := &run{job: job, lm: lm, mem: memory.DefaultAllocator}
+	var err error
+	if r.maxLength, err = lm.maxLength(job); err != nil {
+		return nil, err
+	}
+	files, err := dataset.Discover(job.Input.Paths, dataset.Format(job.Input.Format))
+	if err != nil {
+		return nil, err
+	}
+	unitRows := min(int64(dataset.DefaultUnitRows), int64(job.Output.RowsPerFile))
+	r.ds, err = dataset.Open(files, dataset.Options{Spec: inputSpec(job), UnitRows: unitRows})
+	if err != nil {
+		return nil, err
+	}
+	dim, classify, err := r.outputs()
+	if err != nil {
+		return nil, err
+	}
+	r.layout = newLayout(job, r.ds.PassthroughSchema(), dim, classify)
+	r.jobHash = identityHash(job.Hash(), unitRows)
+	r.dir, err = outdir.Open(job.Output.Dir, outdir.Identity{JobHash: r.jobHash, ModelCommit: lm.commit},
+		outdir.Options{Overwrite: opts.Overwrite || job.Mode == jobs.ModeOverwrite})
+	if err != nil {
+		return nil, err
+	}
+	r.workers = job.Workers
+	if r.workers == 0 {
+		r.workers = autoWorkers(lm.device)
+	}
+	return r, nil
+}
+
+// identityHash ties the output folder to the job's output-affecting settings and to the input
+// unit size, which decides the row ranges recorded in the manifest.
+func identityHash(jobHash string, unitRows int64) string {
+	h := sha256.Sum256([]byte(jobHash + "\x00unit_rows=" + strconv.FormatInt(unitRows, 10)))
+	return hex.EncodeToString(h[:])
+}
+
+// autoWorkers: one per core on the CPU (MLX's element-wise work runs on the stream's thread),
+// two on a GPU (one prepares the next batch while the other's runs).
+func autoWorkers(d mlx.DeviceType) int {
+	if d == mlx.GPU {
+		return 2
+	}
+	return max(1, min(runtime.NumCPU(), 4))
+}
+
+func inputSpec(job *jobs.Job) dataset.Spec {
+	in := job.Input
+	spec := dataset.Spec{Passthrough: in.Passthrough}
+	if in.TextColumn != "" {
+		spec.Columns = append(spec.Columns, dataset.Column{Name: in.TextColumn, Kind: dataset.KindText, Required: true})
+		if in.TextPairColumn != "" {
+			spec.Columns = append(spec.Columns, dataset.Column{Name: in.TextPairColumn, Kind: dataset.KindText, Required: true})
+		}
+		return spec
+	}
+	spec.Columns = []dataset.Column{
+		{Name: in.InputIDsColumn, Kind: dataset.KindTokens, Required: true},
+		{Name: in.AttentionMaskColumn, Kind: dataset.KindTokens},
+		{Name: in.TokenTypeIDsColumn, Kind: dataset.KindTokens},
+	}
+	return spec
+}
+
+// outputs settles the embedding options (or head) and the output width.
+func (r *run) outputs() (dim int, classify bool, err error) {
+	m := r.lm.model
+	if m.Head != bert.HeadNone {
+		return m.NumLabels(), true, nil
+	}
+	r.embed = bert.EmbedOptions{Pooling: bert.Pooling(r.job.Output.Pooling), TruncateDims: r.job.Output.TruncateDims}
+	switch r.job.Output.Normalize {
+	case jobs.NormalizeOn:
+		t := true
+		r.embed.Normalize = &t
+	case jobs.NormalizeOff:
+		f := false
+		r.embed.Normalize = &f
+	}
+	dim, err = m.EmbeddingDim(r.embed)
+	return dim, false, err
+}
+
+// execute runs the pipeline over every unit not finished yet.
+func (r *run) execute(ctx context.Context, opts Options) error {
+	done := r.finishedUnits()
+	total, _ := r.ds.Rows()
+	total -= r.stats.SkippedRows.Load()
+	var prog *progress
+	if opts.Progress != nil {
+		prog = startProgress(opts.Progress, opts.Terminal, &r.stats, max(total, 0))
+		defer prog.finish()
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	batcher := pipeline.Batcher[item]{MaxTokens: r.job.Batching.MaxTokens, MaxItems: r.job.Batching.MaxBatchSize,
+		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Stats: &r.stats.Batching}
+	window := pipeline.NewWindow(batcher.WindowFor(r.workers))
+	batcher.InFlight = window
+
+	items := pipeline.Generate(ctx, g, 1, func(ctx context.Context, emit func(item) error) error {
+		return r.read(ctx, done, emit)
+	})
+	inf := &inferer{model: r.lm.model, device: r.lm.device, embed: r.embed, classify: r.layout.classify}
+	results := pipeline.Pool[*mlx.Stream, pipeline.Batch[item], []pipeline.Seq[result]]{
+		Workers: r.workers, LockOSThread: true, Open: inf.open, Process: inf.process, Close: inf.close,
+	}.Run(ctx, g, batcher.Run(ctx, g, pipeline.Number(ctx, g, items, window)))
+	w := &writer{dir: r.dir, layout: r.layout, rowsPerFile: int64(r.job.Output.RowsPerFile), mem: r.mem, stats: &r.stats,
+		opts: parquetio.WriterOptions{Compression: string(r.job.Output.Compression), Metadata: r.metadata()}}
+	asm := &assembler{w: w}
+	pipeline.Consume(ctx, g, pipeline.Reorder(ctx, g, pipeline.Unbatch(ctx, g, results), window), asm.consume)
+	err := g.Wait()
+	if err == nil {
+		err = asm.finish()
+	}
+	if err != nil {
+		w.abort()
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("stopped before the end; finished parts are kept and a rerun resumes: %w", err)
+		}
+	}
+	return err
+}
+
+// read emits a marker and the rows of every unit not finished by an earlier run.
+func (r *run) read(ctx context.Context, done func(chunk.Unit) bool, emit func(item) error) error {
+	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, vocab: r.lm.model.Config.VocabSize,
+		types: r.lm.model.Config.TypeVocabSize, maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
+		fileIndex: map[string]int{}}
+	for i, f := range r.ds.Files() {
+		p.fileIndex[f.Path] = i
+	}
+	return r.ds.Read(ctx, done, func(c chunk.Chunk) error {
+		defer c.Release()
+		u, rows, err := p.prepare(ctx, c)
+		if err != nil {
+			return err
+		}
+		if err := emit(item{unit: u}); err != nil {
+			u.passthrough.Release()
+			return err
+		}
+		for i := range rows {
+			if err := emit(item{row: &rows[i]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// finishedUnits returns the skip test for units an earlier run committed, and counts their rows.
+func (r *run) finishedUnits() func(chunk.Unit) bool {
+	ranges := map[string][][2]int64{}
+	for _, rec := range r.dir.Records() {
+		ranges[rec.Unit.Input] = append(ranges[rec.Unit.Input], [2]int64{rec.Unit.Start, rec.Unit.End})
+		r.stats.SkippedRows.Add(rec.Rows)
+	}
+	return func(u chunk.Unit) bool {
+		for _, rg := range ranges[u.File] {
+			if rg[0] <= u.RowStart && u.RowStart+u.Rows <= rg[1] {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// metadata is written into every output file.
+func (r *run) metadata() map[string]string {
+	m := map[string]string{
+		"bertbatch.version":      bertbatch.Version,
+		"bertbatch.model":        r.job.Model.Ref,
+		"bertbatch.model_commit": r.lm.commit,
+		"bertbatch.dtype":        string(r.job.Model.DType),
+		"bertbatch.max_length":   strconv.Itoa(r.maxLength),
+		"bertbatch.job_hash":     r.jobHash,
+		"bertbatch.mlx":          mlx.Version(),
+	}
+	if r.layout.classify {
+		m["bertbatch.head"] = string(r.job.Model.Head)
+	} else {
+		m["bertbatch.pooling"] = string(r.job.Output.Pooling)
+		m["bertbatch.normalize"] = string(r.job.Output.Normalize)
+		m["bertbatch.output_dtype"] = string(r.job.Output.DType)
+		m["bertbatch.truncate_dims"] = strconv.Itoa(r.job.Output.TruncateDims)
+		if r.job.Output.Pooling == jobs.PoolingModel && r.lm.model.Pooling != nil {
+			m["bertbatch.pooling"] = fmt.Sprintf("model (%v)", r.lm.model.Pooling.Modes)
+		}
+	}
+	return m
+}
+
+func (r *run) summary(elapsed time.Duration) *Summary {
+	s := &Summary{Job: r.job.File, JobHash: r.jobHash, Model: r.job.Model.Ref, ModelCommit: r.lm.commit,
+		Device: string(r.job.Model.Device), DType: string(r.job.Model.DType), Workers: r.workers, Output: r.job.Output.Dir,
+		Rows: r.stats.Rows.Load(), Rejected: r.stats.Rejected.Load(), Truncated: r.stats.Truncated.Load(),
+		SkippedRows: r.stats.SkippedRows.Load(), Files: r.stats.Files.Load(),
+		Tokens: r.stats.Batching.Tokens.Load(), PaddedTokens: r.stats.Batching.PaddedTokens.Load(),
+		PaddingRatio: r.stats.Batching.PaddingRatio(), Seconds: elapsed.Seconds(), Version: bertbatch.Version, MLX: mlx.Version()}
+	if s.Seconds > 0 {
+		s.RowsPerSec = float64(s.Rows) / s.Seconds
+		s.TokensPerSec = float64(s.Tokens) / s.Seconds
+	}
+	return s
+}
+
+// writeSummary commits _summary.json beside the output.
+func (r *run) writeSummary(s *Summary) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := r.dir.Create("_summary.json")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		f.Abort()
+		return err
+	}
+	return r.dir.CommitFile(f)
+}

@@ -1,0 +1,41 @@
+package stages
+
+import (
+	"github.com/bertbatch/bertbatch/pipeline"
+)
+
+// Stats are a run's live counters, read by the progress reporter and the summary.
+type Stats struct {
+	// Rows written, rows rejected, rows truncated, output files committed.
+	Rows, Rejected, Truncated, Files pipeline.Counter
+	// SkippedRows were finished by an earlier run.
+	SkippedRows pipeline.Counter
+	// Batching is the batcher's token and padding counts.
+	Batching pipeline.BatchStats
+}
+
+// Summary is the record of a finished (or stopped) run, printed and written beside the output
+// as _summary.json.
+type Summary struct {
+	Job          string  `json:"job"`
+	JobHash      string  `json:"job_hash"`
+	Model        string  `json:"model"`
+	ModelCommit  string  `json:"model_commit"`
+	Device       string  `json:"device"`
+	DType        string  `json:"dtype"`
+	Workers      int     `json:"workers"`
+	Output       string  `json:"output"`
+	Rows         int64   `json:"rows"`
+	Rejected     int64   `json:"rejected_rows"`
+	Truncated    int64   `json:"truncated_rows"`
+	SkippedRows  int64   `json:"skipped_rows"`
+	Files        int64   `json:"files"`
+	Tokens       int64   `json:"tokens"`
+	PaddedTokens int64   `json:"padded_tokens"`
+	PaddingRatio float64 `json:"padding_ratio"`
+	Seconds      float64 `json:"seconds"`
+	RowsPerSec   float64 `json:"rows_per_second"`
+	TokensPerSec float64 `json:"tokens_per_second"`
+	Version      string  `json:"bertbatch_version"`
+	MLX          string  `json:"mlx_version"`
+}
