@@ -60,7 +60,7 @@ test-short: $(STAMP) ## Run the fast tests only.
 	$(GOENV) go test -short $(GOTESTFLAGS) ./...
 
 demo: build model ## Run jobs/embed.yaml end to end on the packaged model and a sample dataset.
-	BERTBATCH_MODEL_DIR="$(MODEL_DIR)" ./bin/bertbatch run --overwrite jobs/embed.yaml
+	BERTBATCH_MODEL_DIR="$(MODEL_DIR)" ./bin/bertbatch run jobs/embed.yaml
 
 bench: build model ## Print the benchmark tables (bertbatch beside its peers).
 	$(GOENV) scripts/bench.sh

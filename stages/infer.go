@@ -11,10 +11,11 @@ import (
 
 // inferer runs batches through the model on a worker's own stream.
 type inferer struct {
-	model   *bert.Model
-	device  mlx.DeviceType
-	embed   bert.EmbedOptions
+	model    *bert.Model
+	device   mlx.DeviceType
+	embed    bert.EmbedOptions
 	classify bool
+	stats    *Stats
 }
 
 // open makes a worker's stream; it runs on the worker's locked OS thread.
@@ -58,6 +59,7 @@ func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[ite
 	}
 	sc := mlx.NewScope(s)
 	defer sc.Close()
+	defer f.count(batch)
 	if f.classify {
 		preds, err := f.model.Classify(sc, batch)
 		if err != nil {
@@ -88,4 +90,13 @@ func orZeros(v []int32, n int, fill int32) []int32 {
 		out[i] = fill
 	}
 	return out
+}
+
+func (f *inferer) count(b *bert.Batch) {
+	tokens := 0
+	for _, ids := range b.InputIDs {
+		tokens += len(ids)
+	}
+	f.stats.Inferred.Add(int64(len(b.InputIDs)))
+	f.stats.InferredTokens.Add(int64(tokens))
 }

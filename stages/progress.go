@@ -49,8 +49,8 @@ func (p *progress) loop() {
 }
 
 func (p *progress) draw() {
-	rows := p.stats.Rows.Load() + p.stats.Rejected.Load()
-	tokens := p.stats.Batching.Tokens.Load()
+	rows := p.stats.Inferred.Load() + p.stats.Rejected.Load()
+	tokens := p.stats.InferredTokens.Load()
 	sec := time.Since(p.start).Seconds()
 	rate := float64(tokens) / max(sec, 1e-9)
 	eta := "?"

@@ -188,7 +188,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	items := pipeline.Generate(ctx, g, 1, func(ctx context.Context, emit func(item) error) error {
 		return r.read(ctx, done, emit)
 	})
-	inf := &inferer{model: r.lm.model, device: r.lm.device, embed: r.embed, classify: r.layout.classify}
+	inf := &inferer{model: r.lm.model, device: r.lm.device, embed: r.embed, classify: r.layout.classify, stats: &r.stats}
 	results := pipeline.Pool[*mlx.Stream, pipeline.Batch[item], []pipeline.Seq[result]]{
 		Workers: r.workers, LockOSThread: true, Open: inf.open, Process: inf.process, Close: inf.close,
 	}.Run(ctx, g, batcher.Run(ctx, g, pipeline.Number(ctx, g, items, window)))

@@ -10,6 +10,8 @@ type Stats struct {
 	Rows, Rejected, Truncated, Files pipeline.Counter
 	// SkippedRows were finished by an earlier run.
 	SkippedRows pipeline.Counter
+	// Inferred and InferredTokens count rows and real tokens the workers have finished.
+	Inferred, InferredTokens pipeline.Counter
 	// Batching is the batcher's token and padding counts.
 	Batching pipeline.BatchStats
 }

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/bertbatch/bertbatch/bert"
+	"github.com/bertbatch/bertbatch/bert/checkpoint"
+	"github.com/bertbatch/bertbatch/hub"
+	"github.com/bertbatch/bertbatch/io/dataset"
+)
+
+func init() {
+	register(&command{name: "inspect", summary: "describe a model (config, parameters, files) or a dataset (schema, rows)", run: runInspect})
+}
+
+func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	revision := fs.String("revision", "", "Hub revision of a model")
+	cacheDir := fs.String("cache-dir", "", "Hugging Face cache folder")
+	offline := fs.Bool("offline", false, "resolve a Hub model from the cache only")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: bertbatch inspect [--revision R] [--cache-dir D] [--offline] <model | dataset path or glob>")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(reorderFlags(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	target := fs.Arg(0)
+	var err error
+	if looksLikeDataset(target) {
+		err = inspectDataset(target, stdout)
+	} else {
+		err = inspectModel(ctx, target, hub.Options{Revision: *revision, CacheDir: *cacheDir, Offline: *offline}, stdout, stderr)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "bertbatch inspect:", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// looksLikeDataset: a data file, a glob, or a folder without config.json.
+func looksLikeDataset(p string) bool {
+	if strings.ContainsAny(p, "*?[") {
+		return true
+	}
+	if _, err := dataset.FormatOf(p); err == nil {
+		return true
+	}
+	st, err := os.Stat(p)
+	if err != nil || !st.IsDir() {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(p, "config.json"))
+	return err != nil
+}
+
+func inspectDataset(p string, w io.Writer) error {
+	files, err := dataset.Discover([]string{p}, dataset.FormatAuto)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "files: %d\n", len(files))
+	var total int64
+	var first *arrow.Schema
+	for _, f := range files {
+		schema, rows, err := dataset.FileSchema(f)
+		if err != nil {
+			return err
+		}
+		if first == nil {
+			first = schema
+		}
+		rowText := "rows unknown until read"
+		if rows >= 0 && total >= 0 {
+			total += rows
+			rowText = fmt.Sprintf("%d rows", rows)
+		} else {
+			total = -1
+		}
+		fmt.Fprintf(w, "  %s (%s, %d bytes, %s)\n", f.Path, f.Format, f.Size, rowText)
+		if !schema.Equal(first) {
+			fmt.Fprintf(w, "    schema differs from the first file's: %s\n", schema)
+		}
+	}
+	if total >= 0 {
+		fmt.Fprintf(w, "rows: %d\n", total)
+	}
+	fmt.Fprintln(w, "schema (first file):")
+	for _, f := range first.Fields() {
+		fmt.Fprintf(w, "  %s: %s\n", f.Name, f.Type)
+	}
+	return nil
+}
+
+func inspectModel(ctx context.Context, ref string, opts hub.Options, w, stderr io.Writer) error {
+	opts.Logf = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	snap, err := hub.Resolve(ctx, ref, opts)
+	if err != nil {
+		return err
+	}
+	cfg, err := bert.LoadConfig(filepath.Join(snap.Dir, "config.json"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "model: %s\nfolder: %s\n", ref, snap.Dir)
+	if snap.Commit != "" {
+		fmt.Fprintf(w, "commit: %s\n", snap.Commit)
+	}
+	fmt.Fprintf(w, "architecture: %s\nhidden size %d, %d layers, %d heads, intermediate %d, vocabulary %d, positions %d, activation %s\n",
+		cfg.Arch, cfg.HiddenSize, cfg.NumHiddenLayers, cfg.NumAttentionHeads, cfg.IntermediateSize, cfg.VocabSize, cfg.MaxPositionEmbeddings, cfg.HiddenAct)
+	if len(cfg.ID2Label) > 0 {
+		ids := make([]int, 0, len(cfg.ID2Label))
+		for id := range cfg.ID2Label {
+			ids = append(ids, id)
+		}
+		sort.Ints(ids)
+		var labels []string
+		for _, id := range ids {
+			labels = append(labels, fmt.Sprintf("%d=%s", id, cfg.ID2Label[id]))
+		}
+		fmt.Fprintf(w, "labels: %s (problem_type %q)\n", strings.Join(labels, ", "), cfg.ProblemType)
+	}
+	ck, err := checkpoint.LoadDir(snap.Dir, func(s string) { fmt.Fprintln(stderr, "warning:", s) })
+	if err != nil {
+		return err
+	}
+	params, dtypes := 0, map[checkpoint.DType]int{}
+	for _, t := range ck.Tensors {
+		params += t.NumElements()
+		dtypes[t.DType] += t.NumElements()
+	}
+	fmt.Fprintf(w, "weights: %s, %d tensors, %.1fM parameters", ck.Format, len(ck.Tensors), float64(params)/1e6)
+	for dt, n := range dtypes {
+		fmt.Fprintf(w, ", %s %.1fM", dt, float64(n)/1e6)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "files:")
+	for _, f := range snap.Files {
+		fmt.Fprintf(w, "  %s\n", f)
+	}
+	return nil
+}
