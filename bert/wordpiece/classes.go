@@ -10,12 +10,13 @@ import (
 type charClass uint8
 
 const (
-	classControl charClass = 1 << iota // clean_text drops it
-	classSpace                         // clean_text makes it a space; the pre-tokenizer splits on it
-	classPunct                         // the pre-tokenizer isolates it
-	classCJK                           // handle_chinese_chars surrounds it with spaces
-	classMark                          // strip_accents drops it
-	classLower                         // lowercasing changes it
+	classControl     charClass = 1 << iota // clean_text drops it
+	classSpace                             // clean_text makes it a space; the pre-tokenizer splits on it
+	classPunct                             // the pre-tokenizer isolates it
+	classCJK                               // handle_chinese_chars surrounds it with spaces
+	classMark                              // strip_accents drops it
+	classLower                             // lowercasing changes it
+	classNFDBoundary                       // NFD runs on each side of it separately
 )
 
 func classify(r rune) charClass {
@@ -34,6 +35,9 @@ func classify(r rune) charClass {
 	}
 	if isStrippedMark(r) {
 		c |= classMark
+	}
+	if isNFDBoundary(r) {
+		c |= classNFDBoundary
 	}
 	var buf [2 * 4]byte
 	if l := appendLower(buf[:0], r); string(l) != string(r) {

@@ -1,7 +1,6 @@
 package wordpiece
 
 import (
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -86,7 +85,7 @@ func (b bertNormalizer) appendTo(dst []byte, src string, sc *scratch) []byte {
 		}
 		return dst
 	}
-	decomposed := appendNFD(sc.nfd[:0], cleaned)
+	decomposed := appendNFD(sc.nfd[:0], cleaned, table, sc)
 	sc.nfd = decomposed
 	for i := 0; i < len(decomposed); {
 		r, size := utf8.DecodeRune(decomposed[i:])
@@ -131,31 +130,29 @@ func (b bertNormalizer) appendCleaned(dst []byte, r rune, lower bool, table *[0x
 	return utf8.AppendRune(dst, r)
 }
 
-// nfdSkewFrom is the smallest code point of nfdNotIn9, to skip the table lookup below it.
-var nfdSkewFrom = firstRune(nfdNotIn9)
-
 // appendNFD appends the canonical decomposition of src as tokenizers computes it: Go's NFD,
-// except that the starters of nfdNotIn9 stay whole (tokenizers' tables predate them).
-func appendNFD(dst, src []byte) []byte {
+// run separately on each side of the characters its Unicode 9.0 tables see as plain starters
+// (isNFDBoundary), which are copied unchanged.
+func appendNFD(dst, src []byte, table *[0x10000]charClass, sc *scratch) []byte {
 	start := 0
 	for i := 0; i < len(src); {
 		r, size := utf8.DecodeRune(src[i:])
-		if r >= nfdSkewFrom && unicode.Is(nfdNotIn9, r) {
-			dst = norm.NFD.Append(dst, src[start:i]...)
+		if classOf(table, r)&classNFDBoundary != 0 {
+			dst = appendNFDSegment(dst, src[start:i], sc)
 			dst = append(dst, src[i:i+size]...)
 			start = i + size
 		}
 		i += size
 	}
-	return norm.NFD.Append(dst, src[start:]...)
+	if start == 0 {
+		return norm.NFD.Append(dst, src...)
+	}
+	return appendNFDSegment(dst, src[start:], sc)
 }
 
-func firstRune(t *unicode.RangeTable) rune {
-	switch {
-	case len(t.R16) > 0:
-		return rune(t.R16[0].Lo)
-	case len(t.R32) > 0:
-		return rune(t.R32[0].Lo)
-	}
-	return unicode.MaxRune + 1
+// appendNFDSegment decomposes seg on its own: norm's Append would renormalize across the end of
+// dst, which must not happen at a boundary character.
+func appendNFDSegment(dst, seg []byte, sc *scratch) []byte {
+	sc.segment = norm.NFD.Append(sc.segment[:0], seg...)
+	return append(dst, sc.segment...)
 }

@@ -38,6 +38,7 @@ type Tokenizer struct {
 type scratch struct {
 	normA, normB []byte // normalizer steps
 	clean, nfd   []byte // inside strip_accents
+	segment      []byte // NFD of one segment
 	a, b         []int32
 }
 

@@ -62,6 +62,13 @@ func isStrippedMark(r rune) bool {
 	return unicode.Is(markOnlyIn8, r)
 }
 
+// isNFDBoundary reports whether tokenizers' NFD (Unicode 9.0 tables) sees r as a starter that
+// stays whole while Go's (Unicode 15.0) decomposes it or gives it a combining class: NFD must
+// then run on each side of r separately.
+func isNFDBoundary(r rune) bool {
+	return r >= 0x7FD && (unicode.Is(nfdNotIn9, r) || unicode.Is(cccNotIn9, r))
+}
+
 // isCJK reports whether handle_chinese_chars puts spaces around r. The ranges are those of
 // tokenizers' BertNormalizer (the Python BERT code uses 0x2B820 as the end of one of them).
 func isCJK(r rune) bool {

@@ -22,6 +22,12 @@ type unicodeReference struct {
 	Punct        [][2]rune         `json:"pretok_punct"`
 	StripAccents map[string]string `json:"strip_accents"`
 	Lowercase    map[string]string `json:"lowercase"`
+	// MarkSequences maps strings of combining marks to what tokenizers' NFD and strip_accents
+	// make of them (canonical reordering).
+	MarkSequences map[string]struct {
+		NFD          string `json:"nfd"`
+		StripAccents string `json:"strip_accents"`
+	} `json:"mark_sequences"`
 }
 
 func loadUnicodeReference(t *testing.T) unicodeReference {
@@ -116,6 +122,29 @@ func TestUnicodeSweep(t *testing.T) {
 				t.Errorf("%d code points differ:\n%s", len(bad), strings.Join(bad[:min(len(bad), 30)], "\n"))
 			}
 		})
+	}
+}
+
+// TestMarkSequences checks NFD and strip_accents on runs of combining marks, where the order
+// depends on each mark's combining class in the reference's Unicode 9.0 tables.
+func TestMarkSequences(t *testing.T) {
+	ref := loadUnicodeReference(t)
+	if len(ref.MarkSequences) < 1000 {
+		t.Fatalf("only %d mark sequences in the reference", len(ref.MarkSequences))
+	}
+	strip := bertNormalizer{stripAccents: true}
+	bad := 0
+	for in, want := range ref.MarkSequences {
+		nfd := string(appendNFD(nil, []byte(in), bmpClasses(), &scratch{}))
+		stripped := string(strip.appendTo(nil, in, &scratch{}))
+		if nfd != want.NFD || stripped != want.StripAccents {
+			if bad++; bad <= 10 {
+				t.Errorf("%+q: NFD %+q strip %+q; tokenizers %+q and %+q", in, nfd, stripped, want.NFD, want.StripAccents)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d sequences differ", bad, len(ref.MarkSequences))
 	}
 }
 

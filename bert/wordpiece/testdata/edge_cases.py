@@ -66,6 +66,7 @@ def edge_singles():
     rows += [f"a{c}b {c} c{c}{c}d" for c in CONTROL]
     rows += [f"x{chr(cp)}y {chr(cp)} z{chr(cp)}{chr(cp)}" for cp in CJK]
     rows += [f"A{chr(cp)}B {chr(cp)} {chr(cp)}{chr(cp)}c" for cp in SKEW]
+    rows += ["a\U0001D165\U00016FF0b x\U00011938\u0301y e\u0301\u1DFA\u0316 \u1715\u0334", "ka\u1ABF\u0301\u0316"]
     rows.append("".join(WHITESPACE + INVISIBLE + CONTROL))
     rows.append(" ".join(chr(cp) for cp in CJK + SKEW))
     return rows

@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import sys
+import unicodedata
 
 import tokenizers
 from tokenizers import normalizers, pre_tokenizers
@@ -36,7 +37,8 @@ def main():
     clean, chinese = bert(clean=True), bert(chinese=True)
     strip, lower = bert(strip=True), bert(lower=True)
     pretok = pre_tokenizers.BertPreTokenizer()
-    removed, space, cjk, punct, white = [], [], [], [], []
+    nfd = normalizers.NFD()  # the NFD strip_accents runs
+    removed, space, cjk, punct, white, reorders = [], [], [], [], [], []
     stripped, lowered = {}, {}
     for cp in range(0x110000):
         if 0xD800 <= cp <= 0xDFFF:
@@ -60,6 +62,9 @@ def main():
         got = lower.normalize_str(c)
         if got != c:
             lowered[cp] = got
+        # A combining class below 240 (that of U+0345) puts c before U+0345 in NFD.
+        if nfd.normalize_str("\u0345" + c) != "\u0345" + nfd.normalize_str(c):
+            reorders.append(cp)
         words = [w for w, _ in pretok.pre_tokenize_str("a" + c + "a")]
         if words == ["a", "a"]:
             white.append(cp)
@@ -67,6 +72,13 @@ def main():
             punct.append(cp)
         elif words != ["a" + c + "a"]:
             sys.exit(f"BertPreTokenizer split a U+{cp:04X} a into {words!r}")
+    # Sequences of combining marks, where canonical reordering happens: every mark Python's own
+    # Unicode tables know next to marks of other classes, after a letter and after U+11938.
+    marks = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and unicodedata.combining(chr(cp))]
+    sequences = {}
+    for m in marks:
+        for seq in ("a" + m + "\u0316\u0301" + m + "b", "\U00011938" + m + "\u0345", "a\U0001D165" + m + "\u1DFA"):
+            sequences[seq] = {"nfd": nfd.normalize_str(seq), "strip_accents": strip.normalize_str(seq)}
     doc = {
         "tokenizers": tokenizers.__version__,
         "clean_removed": ranges(removed),
@@ -74,7 +86,9 @@ def main():
         "chinese": ranges(cjk),
         "pretok_whitespace": ranges(white),
         "pretok_punct": ranges(punct),
+        "nfd_moves_before_u0345": ranges(reorders),
         "strip_accents": {str(k): v for k, v in stripped.items()},
+        "mark_sequences": sequences,
         "lowercase": {str(k): v for k, v in lowered.items()},
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unicode_reference.json.gz")
