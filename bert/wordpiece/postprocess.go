@@ -45,7 +45,8 @@ func (p *postProcessor) apply(a, b []int32, pair bool) Encoding {
 			n += len(pick(a, b, piece.seq))
 		}
 	}
-	enc := Encoding{InputIDs: make([]int32, 0, n), TokenTypeIDs: make([]int32, 0, n)}
+	both := make([]int32, 2*n) // one allocation for the two slices
+	enc := Encoding{InputIDs: both[:0:n], TokenTypeIDs: both[n:n:2*n]}
 	for _, piece := range tmpl {
 		ids := piece.ids
 		if piece.isSeq {
