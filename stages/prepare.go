@@ -135,8 +135,8 @@ func (p *preparer) fromText(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
 	return rows, bad, nil
 }
 
-// check applies the vocabulary, type and length rules to one decoded row; it returns the row's
-// problem, or nil after truncating it if the job says so.
+// check applies the mask, length, vocabulary and type rules to one decoded row; it returns the
+// row's problem, or nil after trimming and truncating it as the job says.
 func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowError {
 	bad := func(column, reason string) *chunk.RowError {
 		return &chunk.RowError{File: c.Unit.File, Row: c.Row(i), Column: column, Reason: reason}
@@ -144,6 +144,15 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 	idsColumn := p.job.Input.InputIDsColumn
 	if p.job.Input.TextColumn != "" {
 		idsColumn = p.job.Input.TextColumn
+	}
+	for j, m := range r.mask {
+		if m != 0 && m != 1 {
+			return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("token %d has mask %d (want 0 or 1)", j, m))
+		}
+	}
+	r.trimPadding()
+	if r.mask != nil && len(r.ids) == 0 {
+		return bad(p.job.Input.AttentionMaskColumn, "no token is attended")
 	}
 	if len(r.ids) > p.maxLength {
 		if p.job.Batching.TooLong == jobs.TooLongReject {
@@ -166,15 +175,30 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 			return bad(p.job.Input.TokenTypeIDsColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, max(p.types, 1)))
 		}
 	}
-	for j, m := range r.mask {
-		if m != 0 && m != 1 {
-			return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("token %d has mask %d (want 0 or 1)", j, m))
+	return nil
+}
+
+// trimPadding drops the trailing tokens the mask leaves out (a dataset padded to a fixed
+// length): no attended token sees them and pooling skips them, so the results are those of the
+// unpadded row, and only real tokens count towards max_length. A mask left all ones is dropped.
+func (r *row) trimPadding() {
+	if r.mask == nil {
+		return
+	}
+	n := len(r.mask)
+	for n > 0 && r.mask[n-1] == 0 {
+		n--
+	}
+	r.ids, r.mask = r.ids[:n], r.mask[:n]
+	if r.types != nil {
+		r.types = r.types[:n]
+	}
+	for _, m := range r.mask {
+		if m == 0 {
+			return
 		}
 	}
-	if r.mask != nil && !anyOne(r.mask) {
-		return bad(p.job.Input.AttentionMaskColumn, "no token is attended")
-	}
-	return nil
+	r.mask = nil
 }
 
 // truncate shortens a row to maxLength. Text is encoded again by the tokenizer (longest-first
@@ -201,13 +225,4 @@ func (p *preparer) truncate(c chunk.Chunk, i int, r *row) {
 		return out
 	}
 	r.ids, r.types, r.mask = cut(r.ids), cut(r.types), cut(r.mask)
-}
-
-func anyOne(v []int32) bool {
-	for _, x := range v {
-		if x == 1 {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,89 @@
+package stages
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// wantSummary is what a run's summary must say; negative counts are not checked.
+type wantSummary struct {
+	rows, rejected, truncated, skipped, files int64
+	// tokens is the sum of the rows' lengths as the model saw them (after truncation).
+	tokens int64
+	// paddedTokens, when > 0, is the exact rows × padded length over all batches.
+	paddedTokens int64
+}
+
+// checkSummary checks the returned summary against want and against _summary.json in dir.
+func checkSummary(t testing.TB, dir string, got *Summary, want wantSummary) {
+	t.Helper()
+	if got == nil {
+		t.Fatal("no summary")
+	}
+	check := func(name string, g, w int64) {
+		t.Helper()
+		if w >= 0 && g != w {
+			t.Errorf("summary %s = %d, want %d", name, g, w)
+		}
+	}
+	check("rows", got.Rows, want.rows)
+	check("rejected_rows", got.Rejected, want.rejected)
+	check("truncated_rows", got.Truncated, want.truncated)
+	check("skipped_rows", got.SkippedRows, want.skipped)
+	check("files", got.Files, want.files)
+	check("tokens", got.Tokens, want.tokens)
+	if want.paddedTokens > 0 {
+		check("padded_tokens", got.PaddedTokens, want.paddedTokens)
+	}
+	if got.PaddedTokens < got.Tokens {
+		t.Errorf("summary padded_tokens %d < tokens %d", got.PaddedTokens, got.Tokens)
+	}
+	if got.PaddedTokens > 0 {
+		ratio := float64(got.PaddedTokens-got.Tokens) / float64(got.PaddedTokens)
+		if math.Abs(got.PaddingRatio-ratio) > 1e-12 {
+			t.Errorf("summary padding_ratio %g, want (padded-tokens)/padded = %g", got.PaddingRatio, ratio)
+		}
+	}
+	if got.Seconds <= 0 {
+		t.Errorf("summary seconds %g, want > 0", got.Seconds)
+	} else {
+		if r := float64(got.Rows) / got.Seconds; math.Abs(got.RowsPerSec-r) > 1e-9*r {
+			t.Errorf("summary rows_per_second %g, want rows/seconds = %g", got.RowsPerSec, r)
+		}
+		if r := float64(got.Tokens) / got.Seconds; math.Abs(got.TokensPerSec-r) > 1e-9*r {
+			t.Errorf("summary tokens_per_second %g, want tokens/seconds = %g", got.TokensPerSec, r)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "_summary.json"))
+	if err != nil {
+		t.Fatalf("_summary.json: %v", err)
+	}
+	var file Summary
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatalf("_summary.json: %v\n%s", err, data)
+	}
+	if file != *got {
+		t.Errorf("_summary.json differs from the returned summary:\n file %+v\n  run %+v", file, *got)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(data, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"rows", "tokens", "padding_ratio", "truncated_rows", "rejected_rows", "seconds", "rows_per_second", "tokens_per_second", "model", "model_commit", "job_hash"} {
+		if _, ok := fields[k]; !ok {
+			t.Errorf("_summary.json has no %q field", k)
+		}
+	}
+}
+
+// tokenCount sums the rows' lengths.
+func tokenCount(rows [][]int32) int64 {
+	var n int64
+	for _, r := range rows {
+		n += int64(len(r))
+	}
+	return n
+}
