@@ -36,6 +36,9 @@ func checkHead(c *Config, h HeadType, file string) error {
 	if c.ProblemType != "" && c.ProblemType != want && !(h == HeadBinary && c.ProblemType == "multi_label_classification") {
 		return &ConfigError{File: file, Field: "problem_type", Msg: fmt.Sprintf("the checkpoint is %q, which contradicts head %q", c.ProblemType, h)}
 	}
+	if h == HeadMulticlass && c.NumLabels() == 1 {
+		return &ConfigError{File: file, Field: "id2label", Msg: "1 label: a softmax over one output is always 1; use head regression or binary"}
+	}
 	if h == HeadBinary && c.NumLabels() > 2 {
 		return &ConfigError{File: file, Field: "id2label", Msg: fmt.Sprintf("%d labels, but head binary wants 1 or 2", c.NumLabels())}
 	}

@@ -112,6 +112,10 @@ func bindHead(c *Config, b *binder, w *weights) *classifierWeights {
 		labels = t.Shape[0]
 	}
 	H := c.HiddenSize
+	if labels == 0 {
+		b.problems = append(b.problems, "no sequence-classification head: config.json has no id2label and the checkpoint no classifier weights (it is a bare encoder); load it without a head")
+		return nil
+	}
 	switch c.Arch {
 	case ArchDistilBERT:
 		pre := b.linear("pre_classifier", H, H)
