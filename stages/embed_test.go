@@ -41,11 +41,11 @@ func TestEmbedTokenColumns(t *testing.T) {
 		{name: "list<int64> with mask and types, cls, normalized, truncate_dims, float16", ids: arrow.PrimitiveTypes.Int64,
 			mask: true, types: true, output: "pooling: cls, normalize: true, truncate_dims: 16, dtype: float16",
 			embed: bert.EmbedOptions{Pooling: bert.PoolCLS, Normalize: &yes, TruncateDims: 16},
-			dim: 16, half: true, tol: 1e-3, parts: []int64{n}, wantType: "fixed_size_list<element: halffloat>[16]"},
+			dim:   16, half: true, tol: 1e-3, parts: []int64{n}, wantType: "fixed_size_list<element: halffloat>[16]"},
 		{name: "padded rows longer than max_length, max pooling, rows_per_file splits", ids: arrow.PrimitiveTypes.Int32,
 			mask: true, output: "pooling: max, normalize: false, rows_per_file: 10", maxLen: 40,
 			embed: bert.EmbedOptions{Pooling: bert.PoolMax, Normalize: &no},
-			dim: 32, tol: 1e-5, parts: []int64{10, 10, 10, 7}, wantType: "fixed_size_list<element: float>[32]"},
+			dim:   32, tol: 1e-5, parts: []int64{10, 10, 10, 7}, wantType: "fixed_size_list<element: float>[32]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
