@@ -66,21 +66,29 @@ func (b *binder) tensor(name string, shape ...int) *mlx.Array {
 	return b.upload(t.DType, t.Data, shape)
 }
 
-// stacked binds several tensors of one shape concatenated along their first axis.
+// stacked binds several tensors of one shape concatenated along their first axis. Every tensor is
+// checked, so that one error lists all the problems among them.
 func (b *binder) stacked(names []string, shape ...int) *mlx.Array {
 	var data []byte
 	var dt checkpoint.DType
+	var first string // the tensor dt came from
+	good := true
 	for _, n := range names {
 		t, ok := b.host(n, shape...)
 		if !ok {
-			return nil
+			good = false
+			continue
 		}
 		if dt != "" && t.DType != dt {
-			b.problems = append(b.problems, fmt.Sprintf("%s is %s while %s is %s", b.stored[n], t.DType, b.stored[names[0]], dt))
-			return nil
+			b.problems = append(b.problems, fmt.Sprintf("%s is %s while %s is %s", b.stored[n], t.DType, b.stored[first], dt))
+			good = false
+			continue
 		}
-		dt = t.DType
+		dt, first = t.DType, n
 		data = append(data, t.Data...)
+	}
+	if !good {
+		return nil
 	}
 	out := append([]int{shape[0] * len(names)}, shape[1:]...)
 	return b.upload(dt, data, out)
@@ -138,7 +146,8 @@ func (b *binder) err(file string) error {
 		return b.sc.Err()
 	}
 	sort.Strings(b.problems)
-	return fmt.Errorf("%s: %d tensor problem(s):\n  %s", file, len(b.problems), strings.Join(b.problems, "\n  "))
+	return fmt.Errorf("%s: %d tensor problem(s); the weights do not match config.json (are the files from one model, and complete?):\n  %s",
+		file, len(b.problems), strings.Join(b.problems, "\n  "))
 }
 
 // evaluate materialises every bound array once, so that all workers share plain data.
