@@ -97,7 +97,10 @@ var (
 )
 
 // readPoolingModes reads a Pooling module's config.json in either layout. As in
-// sentence-transformers 6, "pooling_mode" wins over the legacy booleans when both are present.
+// sentence-transformers 6, "pooling_mode" wins over the legacy booleans when both are present,
+// and a config with neither means mean pooling (the default of every sentence-transformers
+// version). Legacy booleans that are all false are refused: sentence-transformers 2 to 5 fail on
+// them at the first batch and 6 turns them into mean pooling, so the file has no one meaning.
 func readPoolingModes(path string) ([]Pooling, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -112,10 +115,10 @@ func readPoolingModes(path string) ([]Pooling, error) {
 		if names, err = poolingModeNames(mode); err != nil {
 			return nil, fmt.Errorf("%s: field \"pooling_mode\": %w", path, err)
 		}
-	} else {
-		if names, err = legacyPoolingModes(raw, path); err != nil {
-			return nil, err
-		}
+	} else if names, err = legacyPoolingModes(raw, path); err != nil {
+		return nil, err
+	} else if names == nil {
+		names = []string{"mean"}
 	}
 	if len(names) == 0 {
 		return nil, fmt.Errorf("%s: no pooling mode is enabled; set \"pooling_mode\" (cls, max, mean or mean_sqrt_len_tokens)", path)
@@ -147,13 +150,17 @@ func poolingModeNames(v json.RawMessage) ([]string, error) {
 	return many, nil
 }
 
-// legacyPoolingModes collects the enabled pooling_mode_* booleans in concatenation order.
+// legacyPoolingModes collects the enabled pooling_mode_* booleans in concatenation order: nil
+// when there is no such key, empty when every one is false.
 func legacyPoolingModes(raw map[string]json.RawMessage, path string) ([]string, error) {
 	var names []string
 	for _, k := range stLegacyModeKeys {
 		v, ok := raw[k.key]
 		if !ok {
 			continue
+		}
+		if names == nil {
+			names = []string{}
 		}
 		var on bool
 		if err := json.Unmarshal(v, &on); err != nil {
