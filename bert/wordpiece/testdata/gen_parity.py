@@ -30,6 +30,10 @@ from tokenizers.implementations import BertWordPieceTokenizer
 from tokenizers.models import WordPiece
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# tokenizer_config.json's added_tokens_decoder as transformers writes it for a BERT vocabulary.
+SPECIALS_DECODER = {str(i): {"content": c, "lstrip": False, "normalized": False, "rstrip": False,
+                             "single_word": False, "special": True}
+                    for i, c in [(0, "[PAD]"), (100, "[UNK]"), (101, "[CLS]"), (102, "[SEP]"), (103, "[MASK]")]}
 PER_PACKAGE = 160  # sampled fortunes per package
 PAIRS_PER_PACKAGE = 30
 
@@ -196,7 +200,8 @@ def build(args):
         "cased": dict(reference=cased, write={"tokenizer.json": cased},
                       modes=[(all_rows, 512), (singles, 16), (pairs, 5), (pairs, 32), (pairs, 128), (all_rows, 0)]),
         "fallback-uncased": dict(reference=fallback(True), model_files=["vocab.txt"],
-                                 configs={"tokenizer_config.json": {"do_lower_case": True, "model_max_length": 512}},
+                                 configs={"tokenizer_config.json": {"do_lower_case": True, "model_max_length": 512,
+                                                                   "added_tokens_decoder": SPECIALS_DECODER}},
                                  modes=[(all_rows, 512), (pairs, 32), (all_rows, 0)], default=512),
         "fallback-cased": dict(reference=fallback(False), model_files=["vocab.txt"],
                                configs={"tokenizer_config.json": {"do_lower_case": False},
