@@ -11,6 +11,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-$(BACKEND)-$(BLAS)
+REF_STAMP := $(CURDIR)/.venv-ref/.deps
 MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
@@ -62,15 +63,21 @@ test-short: $(STAMP) ## Run the fast tests only.
 demo: build model ## Run jobs/embed.yaml end to end on the packaged model and a sample dataset.
 	BERTBATCH_MODEL_DIR="$(MODEL_DIR)" ./bin/bertbatch run jobs/embed.yaml
 
-bench: build model ## Print the benchmark tables (bertbatch beside its peers).
-	$(GOENV) scripts/bench.sh
+bench: build model $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
+	$(GOENV) go build -o bin/bertbench ./bench/bertbench
+	$(GOENV) bench/run.sh
 
 fuzz: $(STAMP) ## Run each fuzz target for FUZZTIME (default 60s).
 	$(GOENV) scripts/fuzz.sh $${FUZZTIME:-60s}
 
-references: ## Regenerate golden files with transformers/sentence-transformers (needs .venv-ref).
-	test -x .venv-ref/bin/python || ($(PYTHON) -m venv .venv-ref && .venv-ref/bin/pip install -q -r python/requirements-reference.txt -r python/requirements-test.txt)
+references: $(REF_STAMP) ## Regenerate golden files with transformers/sentence-transformers.
 	.venv-ref/bin/python testdata/gen_models.py
+
+# .venv-ref holds the reference implementations (torch, transformers, sentence-transformers).
+$(REF_STAMP): python/requirements-reference.txt python/requirements-test.txt
+	test -x .venv-ref/bin/python || $(PYTHON) -m venv .venv-ref
+	.venv-ref/bin/pip install -q --disable-pip-version-check -r python/requirements-reference.txt -r python/requirements-test.txt
+	touch $@
 
 fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')

@@ -50,7 +50,15 @@ func main() {
 	if *lengths != "" {
 		lens = readLengths(*lengths)
 	}
-	emit(measureModel(m, label, lens, dev, *maxTokens, *maxBatch, *workers, *quantize))
+	res := measureModel(m, label, lens, dev, *maxTokens, *maxBatch, *workers, *quantize)
+	if *quantize > 0 || dt != mlx.Float32 {
+		ref, _ := loadModel(*modelDir, *shape, mlx.Float32, dev, 0)
+		sample := makeBatches(lens[:min(len(lens), 256)], *maxTokens, *maxBatch)
+		minCos, meanCos := quality(ref, m, sample, dev)
+		ref.Close()
+		res["cosine_vs_fp32_min"], res["cosine_vs_fp32_mean"] = round(minCos, 6), round(meanCos, 6)
+	}
+	emit(res)
 }
 
 func loadModel(dir, shape string, dt mlx.Dtype, dev mlx.DeviceType, q int) (*bert.Model, string) {
