@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"unicode/utf8"
 )
@@ -55,7 +56,7 @@ func (b *builder) readModelConfigs(dir string) error {
 	if foundSbert {
 		b.settings.Files = append(b.settings.Files, sbertPath)
 	}
-	if foundCfg && !contains(b.settings.Files, cfgPath) {
+	if foundCfg && !slices.Contains(b.settings.Files, cfgPath) {
 		b.settings.Files = append(b.settings.Files, cfgPath)
 	}
 	switch {
@@ -78,7 +79,8 @@ func (b *builder) readModelConfigs(dir string) error {
 		}
 		b.truncateLeft = *side == "left"
 	}
-	if sbert.DoLowerCase != nil && *sbert.DoLowerCase && !(len(b.steps) > 0 && b.steps[0].lowercaseOnly) {
+	hasLowercase := slices.ContainsFunc(b.steps, func(s normStep) bool { return s.lowercaseOnly })
+	if sbert.DoLowerCase != nil && *sbert.DoLowerCase && !hasLowercase { // as sentence-transformers decides
 		b.steps = append([]normStep{{lowercaseOnly: true}}, b.steps...)
 		b.note("%s: do_lower_case lowercases every text first, as sentence-transformers does", sbertPath)
 	}
@@ -198,13 +200,4 @@ func (b *builder) resolvePadID(tokens []*addedToken) (int32, error) {
 
 func sortAdded(tokens []addedTokenJSON) {
 	sort.SliceStable(tokens, func(i, j int) bool { return tokens[i].ID < tokens[j].ID })
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

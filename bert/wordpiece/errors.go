@@ -17,6 +17,7 @@ type UnsupportedError struct {
 	Value string // what the file asks for, e.g. "BPE"
 }
 
+// Error names the file, the field and the value, and says what is supported.
 func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("%s: %s %q is not supported: bertbatch tokenizes with BERT WordPiece tokenizers only "+
 		"(BertNormalizer or Lowercase, BertPreTokenizer, WordPiece, TemplateProcessing or BertProcessing, "+

@@ -13,13 +13,17 @@ import (
 type Settings struct {
 	Dir   string
 	Files []string // the files read, in order
-	// Lowercase, StripAccents, CleanText and ChineseChars describe the BertNormalizer (all
-	// false without one); ExtraLowercase is a Lowercase step run before it.
-	Lowercase, StripAccents, CleanText, ChineseChars, ExtraLowercase bool
-	MaxLength                                                        int    // 0: no limit
-	MaxLengthFrom                                                    string // file and field MaxLength came from
-	TruncateLeft                                                     bool
-	// Notes lists defaults applied and settings that have no effect on the ids, one sentence each.
+
+	// The BertNormalizer (all false without one).
+	Lowercase, StripAccents, CleanText, ChineseChars bool
+	// ExtraLowercase is a Lowercase step run before it (sentence-transformers' do_lower_case).
+	ExtraLowercase bool
+
+	MaxLength     int    // the tokenizer's own limit; 0: none
+	MaxLengthFrom string // the file and field MaxLength came from
+	TruncateLeft  bool   // truncation drops ids from the start
+
+	// Notes lists defaults applied and settings that do not change the ids, one sentence each.
 	Notes []string
 }
 

@@ -46,7 +46,7 @@ func (p *postProcessor) apply(a, b []int32, pair bool) Encoding {
 		}
 	}
 	both := make([]int32, 2*n) // one allocation for the two slices
-	enc := Encoding{InputIDs: both[:0:n], TokenTypeIDs: both[n:n:2*n]}
+	enc := Encoding{InputIDs: both[:0:n], TokenTypeIDs: both[n : n : 2*n]}
 	for _, piece := range tmpl {
 		ids := piece.ids
 		if piece.isSeq {

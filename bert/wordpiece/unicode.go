@@ -66,7 +66,7 @@ func isStrippedMark(r rune) bool {
 // stays whole while Go's (Unicode 15.0) decomposes it or gives it a combining class: NFD must
 // then run on each side of r separately.
 func isNFDBoundary(r rune) bool {
-	return r >= 0x7FD && (unicode.Is(nfdNotIn9, r) || unicode.Is(cccNotIn9, r))
+	return unicode.Is(nfdNotIn9, r) || unicode.Is(cccNotIn9, r)
 }
 
 // isCJK reports whether handle_chinese_chars puts spaces around r. The ranges are those of
