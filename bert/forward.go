@@ -89,6 +89,9 @@ func (m *Model) activation(sc *mlx.Scope, x *mlx.Array) *mlx.Array {
 		inner := sc.Multiply(sc.Add(x, sc.Multiply(x3, sc.Scalar(0.044715, dt))), sc.Scalar(math.Sqrt(2/math.Pi), dt))
 		return sc.Multiply(sc.Multiply(x, half), sc.Add(one, sc.Tanh(inner)))
 	default: // "gelu": the exact erf form
+		if sc.Stream().Device() != mlx.CPU {
+			return sc.FusedGELU(x)
+		}
 		return sc.GELU(x)
 	}
 }
