@@ -43,6 +43,10 @@ func TestTokenize(t *testing.T) {
 	}
 	writeFile(t, model, "tokenizer.json", smallTokenizer)
 	writeFile(t, bpe, "tokenizer.json", `{"version": "1.0", "model": {"type": "BPE", "vocab": {}, "merges": []}}`)
+	for _, d := range []string{model, bpe} { // a complete-looking model folder
+		writeFile(t, d, "config.json", `{"model_type": "bert"}`)
+		writeFile(t, d, "model.safetensors", "")
+	}
 	input := func(body string) string { return writeFile(t, dir, fmt.Sprintf("in%d.jsonl", len(body)), body) }
 	good := input("{\"text\": \"Hello worlds!\"}\r\n\n  \n{\"text\": \"hello\", \"text_pair\": \"World\"}\n{\"text\": \"\"}")
 	badLine := input("{\"text\": \"hello\"}\n\n{\"text\": \"hello\",}\n")
@@ -69,7 +73,7 @@ func TestTokenize(t *testing.T) {
 		{"limit too small for a text", []string{"--model", model, "--input", good, "--max-length", "1"}, exitUsage, "", "--max-length: max length 1 cannot hold the 2 special tokens"},
 		{"negative limit", []string{"--model", model, "--max-length", "-1"}, exitUsage, "", "--max-length >= 0"},
 		{"no model", []string{"--input", good}, exitUsage, "", "need --model"},
-		{"model folder missing", []string{"--model", filepath.Join(dir, "none")}, exitFailed, "", "give a local model folder"},
+		{"model folder missing", []string{"--model", filepath.Join(dir, "none")}, exitFailed, "", "--model " + filepath.Join(dir, "none")},
 		{"unsupported tokenizer", []string{"--model", bpe}, exitFailed, "", `model.type "BPE" is not supported`},
 		{"input missing", []string{"--model", model, "--input", filepath.Join(dir, "none.jsonl")}, exitFailed, "", "no such file"},
 	}
