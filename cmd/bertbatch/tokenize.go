@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/bertbatch/bertbatch/bert/wordpiece"
+	"github.com/bertbatch/bertbatch/hub"
 )
 
 func init() {
@@ -87,17 +88,24 @@ func runTokenize(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	return exitOK
 }
 
-// tokenizerDir turns --model into the folder to load. Only local folders for now; a Hub id will
-// go through hub.Resolve here.
-func tokenizerDir(_ context.Context, model string) (string, error) {
-	info, err := os.Stat(model)
+// tokenizerDir turns --model (a local folder or a Hub id, resolved through the shared cache) into
+// the folder to load.
+func tokenizerDir(ctx context.Context, model string) (string, error) {
+	if ref, err := hub.ParseReference(model); err == nil && ref.LocalDir != "" {
+		info, err := os.Stat(ref.LocalDir)
+		if err != nil {
+			return "", fmt.Errorf("--model %s: %w (give a local model folder or a Hub id)", model, err)
+		}
+		if !info.IsDir() {
+			return "", fmt.Errorf("--model %s is not a folder", model)
+		}
+		return ref.LocalDir, nil
+	}
+	snap, err := hub.Resolve(ctx, model, hub.Options{})
 	if err != nil {
-		return "", fmt.Errorf("--model %s: %w (give a local model folder)", model, err)
+		return "", fmt.Errorf("--model %s: %w", model, err)
 	}
-	if !info.IsDir() {
-		return "", fmt.Errorf("--model %s is not a folder", model)
-	}
-	return model, nil
+	return snap.Dir, nil
 }
 
 func openInput(path string) (io.Reader, func(), error) {
