@@ -10,10 +10,11 @@ import (
 // unitState is one unit of input on its way through the pipeline: its passthrough columns, which
 // of its rows go to the model, the rows rejected, and the results as they come back.
 type unitState struct {
-	unit        chunk.Unit
+	unit        chunk.Unit // the rows this state covers: its chunk's, or a run of them (see piece)
+	base        int64      // the chunk's first row; good and passthrough count from it
 	fileIndex   int
-	passthrough arrow.RecordBatch // every row of the unit; released once written
-	good        []int             // unit-relative indices of the rows sent to the model, in order
+	passthrough arrow.RecordBatch // every row of the chunk; released once written
+	good        []int             // chunk-relative indices of the rows sent to the model, in order
 	rejects     []*chunk.RowError
 	truncated   int64
 	tokens      []row // the good rows' tokens, kept only when the job writes them

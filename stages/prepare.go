@@ -1,7 +1,6 @@
 package stages
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/bertbatch/bertbatch/bert/wordpiece"
@@ -12,6 +11,7 @@ import (
 
 // preparer turns dataset chunks into model rows, applying the job's length and bad-row policies.
 type preparer struct {
+	done      finished // rows earlier runs committed
 	job       *jobs.Job
 	ds        *dataset.Dataset
 	tokenizer *wordpiece.Tokenizer
@@ -22,63 +22,79 @@ type preparer struct {
 	fileIndex map[string]int
 }
 
-// prepare decodes one chunk. It returns the unit's state (rows to run, rows rejected) or, when
-// the job's bad-row policy is fail, the first bad row as an error.
-func (p *preparer) prepare(ctx context.Context, c chunk.Chunk) (*unitState, []row, error) {
-	pass, err := p.ds.Passthrough(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	u := &unitState{unit: c.Unit, fileIndex: p.fileIndex[c.Unit.File], passthrough: pass}
+// piece is a run of consecutive rows of one chunk that no earlier run committed: its unit state
+// and the rows it sends to the model.
+type piece struct {
+	u    *unitState
+	rows []row
+}
+
+// prepare decodes one chunk into pieces: the whole chunk, unless an earlier run (reading in
+// other units) committed some of its rows, which are left out. Each piece holds the rows to run
+// and the rows rejected; when the job's bad-row policy is fail, the first bad row is an error.
+func (p *preparer) prepare(c chunk.Chunk) ([]*piece, error) {
 	var rows []row
 	var bad []*chunk.RowError
+	var err error
 	if p.job.Input.TextColumn != "" {
 		rows, bad, err = p.fromText(c)
 	} else {
 		rows, bad, err = p.fromTokens(c)
 	}
 	if err != nil {
-		pass.Release()
-		return nil, nil, err
+		return nil, err
 	}
-	isBad := make(map[int64]*chunk.RowError, len(bad))
+	problem := make([]*chunk.RowError, len(rows))
 	for _, b := range bad {
-		isBad[b.Row] = b
-	}
-	var good []row
-	for i := range rows {
-		r := &rows[i]
-		if b := isBad[c.Row(i)]; b == nil {
-			b = p.check(c, i, r, u)
-			if b != nil {
-				isBad[c.Row(i)] = b
-				bad = append(bad, b)
-			}
+		if i := b.Row - c.Unit.RowStart; problem[i] == nil {
+			problem[i] = b
 		}
-		if isBad[c.Row(i)] != nil {
+	}
+	var pieces []*piece
+	var cur *piece
+	for i := range rows {
+		if p.done.has(c.Unit.File, c.Row(i)) {
+			cur = nil
 			continue
 		}
-		u.good = append(u.good, i)
-		good = append(good, *r)
-	}
-	if len(bad) > 0 {
-		if p.job.BadRows == jobs.BadRowsFail {
-			pass.Release()
-			first := bad[0]
-			for _, b := range bad {
-				if b.Row < first.Row {
-					first = b
-				}
-			}
-			return nil, nil, fmt.Errorf("bad row: %w (set bad_rows: reject to divert bad rows to a rejects file)", first)
+		if cur == nil {
+			u := &unitState{unit: chunk.Unit{File: c.Unit.File, Index: c.Unit.Index, RowStart: c.Row(i)},
+				base: c.Unit.RowStart, fileIndex: p.fileIndex[c.Unit.File]}
+			cur = &piece{u: u}
+			pieces = append(pieces, cur)
 		}
-		sortRowErrors(bad)
-		u.rejects = bad
+		cur.u.unit.Rows++
+		b := problem[i]
+		if b == nil {
+			b = p.check(c, i, &rows[i], cur.u)
+		}
+		if b != nil {
+			if p.job.BadRows == jobs.BadRowsFail {
+				return nil, fmt.Errorf("bad row: %w (set bad_rows: reject to divert bad rows to a rejects file)", b)
+			}
+			cur.u.rejects = append(cur.u.rejects, b)
+			continue
+		}
+		cur.u.good = append(cur.u.good, i)
+		cur.rows = append(cur.rows, rows[i])
 	}
-	if p.keepIDs {
-		u.tokens = good
+	if len(pieces) == 0 {
+		return nil, nil
 	}
-	return u, good, nil
+	pass, err := p.ds.Passthrough(c)
+	if err != nil {
+		return nil, err
+	}
+	for i, pc := range pieces {
+		if i > 0 {
+			pass.Retain()
+		}
+		pc.u.passthrough = pass
+		if p.keepIDs {
+			pc.u.tokens = pc.rows
+		}
+	}
+	return pieces, nil
 }
 
 func (p *preparer) fromTokens(c chunk.Chunk) ([]row, []*chunk.RowError, error) {

@@ -2,8 +2,6 @@ package stages
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -103,7 +101,9 @@ func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
 		return nil, err
 	}
 	r.layout = newLayout(job, r.ds.PassthroughSchema(), dim, classify)
-	r.jobHash = identityHash(job.Hash(), unitRows)
+	// The folder is tied to the job's hash alone: resuming skips committed rows, not units, so
+	// the read unit size (which follows rows_per_file) may change between runs.
+	r.jobHash = job.Hash()
 	r.dir, err = outdir.Open(job.Output.Dir, outdir.Identity{JobHash: r.jobHash, ModelCommit: lm.commit},
 		outdir.Options{Overwrite: opts.Overwrite || job.Mode == jobs.ModeOverwrite})
 	if err != nil {
@@ -114,13 +114,6 @@ func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
 		r.workers = autoWorkers(lm.device)
 	}
 	return r, nil
-}
-
-// identityHash ties the output folder to the job's output-affecting settings and to the input
-// unit size, which decides the row ranges recorded in the manifest.
-func identityHash(jobHash string, unitRows int64) string {
-	h := sha256.Sum256([]byte(jobHash + "\x00unit_rows=" + strconv.FormatInt(unitRows, 10)))
-	return hex.EncodeToString(h[:])
 }
 
 // autoWorkers: one per core on the CPU (MLX's element-wise work runs on the stream's thread),
@@ -171,7 +164,7 @@ func (r *run) outputs() (dim int, classify bool, err error) {
 
 // execute runs the pipeline over every unit not finished yet.
 func (r *run) execute(ctx context.Context, opts Options) error {
-	done := r.finishedUnits()
+	done := r.finishedRows()
 	total, _ := r.ds.Rows()
 	total -= r.stats.SkippedRows.Load()
 	var prog *progress
@@ -209,48 +202,44 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	return err
 }
 
-// read emits a marker and the rows of every unit not finished by an earlier run.
-func (r *run) read(ctx context.Context, done func(chunk.Unit) bool, emit func(item) error) error {
+// read emits a marker and the rows of every piece of input no earlier run committed.
+func (r *run) read(ctx context.Context, done finished, emit func(item) error) error {
 	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, vocab: r.lm.model.Config.VocabSize,
 		types: r.lm.model.Config.TypeVocabSize, maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
-		fileIndex: map[string]int{}}
+		fileIndex: map[string]int{}, done: done}
 	for i, f := range r.ds.Files() {
 		p.fileIndex[f.Path] = i
 	}
-	return r.ds.Read(ctx, done, func(c chunk.Chunk) error {
+	return r.ds.Read(ctx, done.covers, func(c chunk.Chunk) error {
 		defer c.Release()
-		u, rows, err := p.prepare(ctx, c)
+		pieces, err := p.prepare(c)
 		if err != nil {
 			return err
 		}
-		if err := emit(item{unit: u}); err != nil {
-			u.passthrough.Release()
-			return err
-		}
-		for i := range rows {
-			if err := emit(item{row: &rows[i]}); err != nil {
+		for i, pc := range pieces {
+			if err := emit(item{unit: pc.u}); err != nil {
+				for _, rest := range pieces[i:] {
+					rest.u.passthrough.Release()
+				}
 				return err
+			}
+			for j := range pc.rows {
+				if err := emit(item{row: &pc.rows[j]}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
 }
 
-// finishedUnits returns the skip test for units an earlier run committed, and counts their rows.
-func (r *run) finishedUnits() func(chunk.Unit) bool {
-	ranges := map[string][][2]int64{}
-	for _, rec := range r.dir.Records() {
-		ranges[rec.Unit.Input] = append(ranges[rec.Unit.Input], [2]int64{rec.Unit.Start, rec.Unit.End})
+// finishedRows returns the rows earlier runs committed, and counts them.
+func (r *run) finishedRows() finished {
+	recs := r.dir.Records()
+	for _, rec := range recs {
 		r.stats.SkippedRows.Add(rec.Rows)
 	}
-	return func(u chunk.Unit) bool {
-		for _, rg := range ranges[u.File] {
-			if rg[0] <= u.RowStart && u.RowStart+u.Rows <= rg[1] {
-				return true
-			}
-		}
-		return false
-	}
+	return newFinished(recs)
 }
 
 // metadata is written into every output file.

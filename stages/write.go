@@ -114,7 +114,7 @@ func (w *writer) reject(u *unitState) error {
 	}
 	rows := make([]int, len(u.rejects))
 	for i, r := range u.rejects {
-		rows[i] = int(r.Row - u.unit.RowStart)
+		rows[i] = int(r.Row - u.base)
 	}
 	pass, err := dataset.SelectRows(w.mem, u.passthrough, rows)
 	if err != nil {
