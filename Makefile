@@ -67,8 +67,8 @@ bench: build model $(REF_STAMP) ## Print the benchmark tables (bertbatch beside 
 	$(GOENV) go build -o bin/bertbench ./bench/bertbench
 	$(GOENV) bench/run.sh
 
-fuzz: $(STAMP) ## Run each fuzz target for FUZZTIME (default 60s).
-	$(GOENV) scripts/fuzz.sh $${FUZZTIME:-60s}
+fuzz: $(STAMP) ## Run each fuzz target for FUZZTIME (default 200000x).
+	$(GOENV) scripts/fuzz.sh $${FUZZTIME:-200000x}
 
 references: $(REF_STAMP) ## Regenerate golden files with transformers/sentence-transformers.
 	.venv-ref/bin/python testdata/gen_models.py
