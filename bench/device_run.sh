@@ -29,7 +29,7 @@ results=$out/results.jsonl
 log=$out/log.txt
 exec > >(tee -a "$log") 2>&1
 
-say() { echo "== $*"; }
+say() { echo "== $(date +%T) $*"; }
 record() { tee -a "$results"; }
 
 setup() {
@@ -98,7 +98,7 @@ bench() {
 	[ "$shape" = bert-large ] && rows=10000
 	local tag="${vars[*]}"
 	say "bertbench $tag $shape $*"
-	env "${vars[@]}" sh -c '"${BERTBENCH:-bertbench}" "$@"' bertbench -shape "$shape" -device gpu -dtype float16 \
+	env "${vars[@]}" timeout "${STEP_TIMEOUT:-240}" sh -c '"${BERTBENCH:-bertbench}" "$@"' bertbench -shape "$shape" -device gpu -dtype float16 \
 		-rows "$rows" "$@" | sed "s|^{|{\"env\":\"$tag\",|" | record
 }
 
