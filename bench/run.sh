@@ -76,9 +76,9 @@ if want peers; then
   "$py" bench/peer_mlx.py "$model" "$out/work/texts.parquet" 32 >>"$res"
 fi
 
+head -n "$large_rows" "$out/work/lengths.txt" >"$out/work/lengths_large.txt"
 if want shapes; then
   log "bert-base and bert-large shapes (random weights), $large_rows rows"
-  head -n "$large_rows" "$out/work/lengths.txt" >"$out/work/lengths_large.txt"
   for shape in bert-base bert-large; do
     bin/bertbench -shape "$shape" -lengths "$out/work/lengths_large.txt" -workers 2 >>"$res"
     want peers && "$ref" bench/peer_torch.py "$out/work/tokens.parquet" "$threads" 32 "$shape" "$large_rows" >>"$res"
@@ -86,8 +86,8 @@ if want shapes; then
 fi
 
 if want quant; then
-  log "8-bit weights (opt-in) and their quality"
-  bin/bertbench -model "$model" -lengths "$out/work/lengths.txt" -workers 2 -quantize 8 >>"$res"
+  log "8-bit weights (opt-in) and their quality, $large_rows rows"
+  bin/bertbench -model "$model" -lengths "$out/work/lengths_large.txt" -workers 2 -quantize 8 >>"$res"
 fi
 
 if want rss; then
