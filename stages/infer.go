@@ -92,11 +92,14 @@ func orZeros(v []int32, n int, fill int32) []int32 {
 	return out
 }
 
+// count adds a finished batch's rows, tokens and padded size to the run's counts.
 func (f *inferer) count(b *bert.Batch) {
-	tokens := 0
+	tokens, longest := 0, 0
 	for _, ids := range b.InputIDs {
 		tokens += len(ids)
+		longest = max(longest, len(ids))
 	}
 	f.stats.Inferred.Add(int64(len(b.InputIDs)))
 	f.stats.InferredTokens.Add(int64(tokens))
+	f.stats.PaddedTokens.Add(int64(longest * len(b.InputIDs)))
 }

@@ -152,3 +152,24 @@ func rowIDs(rows []row) [][]int32 {
 	}
 	return out
 }
+
+// TestSummaryPadding: rows of one length need no padding whatever the batches, so the summary
+// must report padded_tokens equal to tokens and a padding ratio of 0.
+func TestSummaryPadding(t *testing.T) {
+	const n = 45
+	toks := tokenRows(90, n, 10, 10)
+	dir := t.TempDir()
+	new(columns).int64s("id", ids(0, n)).lists("input_ids", arrow.PrimitiveTypes.Int32, toks).write(t, filepath.Join(dir, "in", "a.parquet"), 5)
+	job := loadJob(t, dir, fmt.Sprintf(`
+model: {ref: %s}
+input: {paths: [in], passthrough: [id]}
+output: {dir: out, rows_per_file: 10}
+batching: {max_batch_size: 4, sort_window: 8}
+workers: 2
+`, modelDir(t, "tiny-bert")))
+	sum := mustRun(t, job)
+	checkSummary(t, filepath.Join(dir, "out"), sum, wantSummary{rows: n, files: 5, tokens: 10 * n, paddedTokens: 10 * n})
+	if sum.PaddingRatio != 0 {
+		t.Errorf("padding ratio %g, want 0", sum.PaddingRatio)
+	}
+}

@@ -272,8 +272,8 @@ func (r *run) summary(elapsed time.Duration) *Summary {
 		Device: string(r.job.Model.Device), DType: string(r.job.Model.DType), Workers: r.workers, Output: r.job.Output.Dir,
 		Rows: r.stats.Rows.Load(), Rejected: r.stats.Rejected.Load(), Truncated: r.stats.Truncated.Load(),
 		SkippedRows: r.stats.SkippedRows.Load(), Files: r.stats.Files.Load(),
-		Tokens: r.stats.Batching.Tokens.Load(), PaddedTokens: r.stats.Batching.PaddedTokens.Load(),
-		PaddingRatio: r.stats.Batching.PaddingRatio(), Seconds: elapsed.Seconds(), Version: bertbatch.Version, MLX: mlx.Version()}
+		Tokens: r.stats.InferredTokens.Load(), PaddedTokens: r.stats.PaddedTokens.Load(),
+		PaddingRatio: r.stats.PaddingRatio(), Seconds: elapsed.Seconds(), Version: bertbatch.Version, MLX: mlx.Version()}
 	if s.Seconds > 0 {
 		s.RowsPerSec = float64(s.Rows) / s.Seconds
 		s.TokensPerSec = float64(s.Tokens) / s.Seconds

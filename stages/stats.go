@@ -10,10 +10,21 @@ type Stats struct {
 	Rows, Rejected, Truncated, Files pipeline.Counter
 	// SkippedRows were finished by an earlier run.
 	SkippedRows pipeline.Counter
-	// Inferred and InferredTokens count rows and real tokens the workers have finished.
-	Inferred, InferredTokens pipeline.Counter
-	// Batching is the batcher's token and padding counts.
+	// Inferred and InferredTokens count rows and real tokens the workers have finished;
+	// PaddedTokens sums each finished batch's rows × its longest row. They count rows only (the
+	// batcher's counts include the unit markers that travel with them).
+	Inferred, InferredTokens, PaddedTokens pipeline.Counter
+	// Batching is the batcher's counts.
 	Batching pipeline.BatchStats
+}
+
+// PaddingRatio is the share of the padded tokens that are padding (0 when nothing ran).
+func (s *Stats) PaddingRatio() float64 {
+	padded := s.PaddedTokens.Load()
+	if padded == 0 {
+		return 0
+	}
+	return float64(padded-s.InferredTokens.Load()) / float64(padded)
 }
 
 // Summary is the record of a finished (or stopped) run, printed and written beside the output
