@@ -35,17 +35,22 @@ func TestEmbedTokenColumns(t *testing.T) {
 		tol      float64
 		parts    []int64 // rows in each part file
 		wantType string  // pyarrow's type of the embedding column
+		// the metadata's pooling and normalize: what the job asked for, "model" resolved
+		pooling, normalize string
 	}{
 		{name: "list<int32>, the model's pooling", ids: arrow.PrimitiveTypes.Int32,
-			dim: 32, tol: 1e-5, parts: []int64{n}, wantType: "fixed_size_list<element: float>[32]"},
+			dim: 32, tol: 1e-5, parts: []int64{n}, wantType: "fixed_size_list<element: float>[32]",
+			pooling: "model ([mean])", normalize: "model (true)"},
 		{name: "list<int64> with mask and types, cls, normalized, truncate_dims, float16", ids: arrow.PrimitiveTypes.Int64,
 			mask: true, types: true, output: "pooling: cls, normalize: true, truncate_dims: 16, dtype: float16",
 			embed: bert.EmbedOptions{Pooling: bert.PoolCLS, Normalize: &yes, TruncateDims: 16},
-			dim:   16, half: true, tol: 1e-3, parts: []int64{n}, wantType: "fixed_size_list<element: halffloat>[16]"},
+			dim:   16, half: true, tol: 1e-3, parts: []int64{n}, wantType: "fixed_size_list<element: halffloat>[16]",
+			pooling: "cls", normalize: "true"},
 		{name: "padded rows longer than max_length, max pooling, rows_per_file splits", ids: arrow.PrimitiveTypes.Int32,
 			mask: true, output: "pooling: max, normalize: false, rows_per_file: 10", maxLen: 40,
 			embed: bert.EmbedOptions{Pooling: bert.PoolMax, Normalize: &no},
-			dim:   32, tol: 1e-5, parts: []int64{10, 10, 10, 7}, wantType: "fixed_size_list<element: float>[32]"},
+			dim:   32, tol: 1e-5, parts: []int64{10, 10, 10, 7}, wantType: "fixed_size_list<element: float>[32]",
+			pooling: "max", normalize: "false"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,6 +161,12 @@ workers: 2
 			if py.KVMetadata["bertbatch.model"] != modelDir(t, "tiny-bert") || py.KVMetadata["bertbatch.model_commit"] != sum.ModelCommit ||
 				py.KVMetadata["bertbatch.job_hash"] != sum.JobHash || py.KVMetadata["bertbatch.max_length"] != fmt.Sprint(maxLen) {
 				t.Errorf("metadata %v does not match the run (commit %s, job hash %s, max_length %d)", py.KVMetadata, sum.ModelCommit, sum.JobHash, maxLen)
+			}
+			if py.KVMetadata["bertbatch.pooling"] != tt.pooling || py.KVMetadata["bertbatch.normalize"] != tt.normalize {
+				t.Errorf("metadata pooling %q normalize %q, want %q %q", py.KVMetadata["bertbatch.pooling"], py.KVMetadata["bertbatch.normalize"], tt.pooling, tt.normalize)
+			}
+			if py.KVMetadata["bertbatch.job_hash"] != job.Hash() {
+				t.Errorf("metadata job hash %s, want the job's hash %s (as validate -show prints it)", py.KVMetadata["bertbatch.job_hash"], job.Hash())
 			}
 		})
 	}

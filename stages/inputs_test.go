@@ -1,12 +1,15 @@
 package stages
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/bertbatch/bertbatch/bert"
 )
@@ -128,4 +131,30 @@ func toAny(s []string) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// TestEmptyAndOtherInputs: a valid input file of 0 rows adds nothing; a later run of the same job
+// that reads other files resumes in the folder and warns that the folder holds results of files
+// it does not read.
+func TestEmptyAndOtherInputs(t *testing.T) {
+	dir := t.TempDir()
+	new(columns).int64s("id", nil).lists("input_ids", arrow.PrimitiveTypes.Int32, nil).write(t, filepath.Join(dir, "in", "a.parquet"), 5)
+	new(columns).int64s("id", ids(0, 7)).lists("input_ids", arrow.PrimitiveTypes.Int32, tokenRows(3, 7, 3, 9)).write(t, filepath.Join(dir, "in", "b.parquet"), 5)
+	new(columns).int64s("id", ids(7, 4)).lists("input_ids", arrow.PrimitiveTypes.Int32, tokenRows(4, 4, 3, 9)).write(t, filepath.Join(dir, "more", "c.parquet"), 5)
+	const body = "model: {ref: %s}\ninput: {paths: [%s], passthrough: [id]}\noutput: {dir: out}\n"
+	sum := mustRun(t, loadJob(t, dir, fmt.Sprintf(body, modelDir(t, "tiny-bert"), "in")))
+	checkSummary(t, filepath.Join(dir, "out"), sum, wantSummary{rows: 7, files: 1, tokens: tokenCount(tokenRows(3, 7, 3, 9))})
+
+	var logs []string
+	job := loadJob(t, dir, fmt.Sprintf(body, modelDir(t, "tiny-bert"), "more"))
+	sum, err := Run(context.Background(), job, Options{Logf: func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }})
+	if err != nil || sum.Rows != 4 || sum.SkippedRows != 7 {
+		t.Fatalf("run on other inputs: %v, %+v", err, sum)
+	}
+	if !slices.ContainsFunc(logs, func(l string) bool { return strings.Contains(l, "does not read") && strings.Contains(l, "b.parquet") }) {
+		t.Errorf("no warning about the results of files the run does not read; logs %q", logs)
+	}
+	if got := readOutput(t, filepath.Join(dir, "out")).int64s(t, "id"); len(got) != 11 {
+		t.Errorf("output ids %v, want the 11 rows of both runs", got)
+	}
 }

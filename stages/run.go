@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
@@ -57,6 +58,7 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.warnOtherInputs(logf)
 	defer r.dir.Close()
 	err = r.execute(ctx, opts)
 	sum := r.summary(time.Since(start))
@@ -114,6 +116,26 @@ func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
 		r.workers = autoWorkers(lm.device)
 	}
 	return r, nil
+}
+
+// warnOtherInputs tells when the folder holds results of input files this run does not read
+// (files moved, renamed or left out of input.paths): they stay in the output beside this run's.
+func (r *run) warnOtherInputs(logf func(string, ...any)) {
+	reading := map[string]bool{}
+	for _, f := range r.ds.Files() {
+		reading[f.Path] = true
+	}
+	var other []string
+	for _, rec := range r.dir.Records() {
+		if !reading[rec.Unit.Input] && !slices.Contains(other, rec.Unit.Input) {
+			other = append(other, rec.Unit.Input)
+		}
+	}
+	if len(other) > 0 {
+		logf("warning: output folder %s holds results of %d input file(s) this run does not read, such as %s; "+
+			"they stay in the output (if the files moved, the rows are now there twice: rerun with --overwrite)",
+			r.job.Output.Dir, len(other), other[0])
+	}
 }
 
 // autoWorkers: one per core on the CPU (MLX's element-wise work runs on the stream's thread),
@@ -262,6 +284,10 @@ func (r *run) metadata() map[string]string {
 		m["bertbatch.truncate_dims"] = strconv.Itoa(r.job.Output.TruncateDims)
 		if r.job.Output.Pooling == jobs.PoolingModel && r.lm.model.Pooling != nil {
 			m["bertbatch.pooling"] = fmt.Sprintf("model (%v)", r.lm.model.Pooling.Modes)
+		}
+		if r.job.Output.Normalize == jobs.NormalizeModel {
+			// What "model" resolved to: whether the vectors have unit length.
+			m["bertbatch.normalize"] = fmt.Sprintf("model (%t)", r.lm.model.Pooling != nil && r.lm.model.Pooling.Normalize)
 		}
 	}
 	return m
