@@ -11,7 +11,8 @@ import (
 
 // preparer turns dataset chunks into model rows, applying the job's length and bad-row policies.
 type preparer struct {
-	done      finished // rows earlier runs committed
+	done      finished          // rows earlier runs committed
+	texts     []wordpiece.Input // the current chunk's texts, with text input
 	job       *jobs.Job
 	ds        *dataset.Dataset
 	tokenizer *wordpiece.Tokenizer
@@ -141,6 +142,7 @@ func (p *preparer) fromText(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
 			inputs[i].Pair = &pairs.Values[i]
 		}
 	}
+	p.texts = inputs
 	// One token over the limit tells a row that needs truncating; those rows are encoded again
 	// at the limit, so that pairs are truncated longest-first exactly as the tokenizer does.
 	enc := p.tokenizer.EncodeBatch(inputs, p.maxLength+1)
@@ -178,7 +180,7 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 			}
 			return bad(idsColumn, fmt.Sprintf("%s, longer than max_length %d (too_long: reject)", what, p.maxLength))
 		}
-		p.truncate(c, i, r)
+		p.truncate(i, r)
 		u.truncated++
 	}
 	for j, id := range r.ids {
@@ -220,16 +222,9 @@ func (r *row) trimPadding() {
 // truncate shortens a row to maxLength. Text is encoded again by the tokenizer (longest-first
 // for pairs); token ids keep their first maxLength-1 ids and their last one, so that a closing
 // special token such as [SEP] stays in place.
-func (p *preparer) truncate(c chunk.Chunk, i int, r *row) {
+func (p *preparer) truncate(i int, r *row) {
 	if p.tokenizer != nil {
-		in := wordpiece.Input{}
-		texts, _ := dataset.DecodeTexts(c, p.job.Input.TextColumn)
-		in.Text = texts.Values[i]
-		if name := p.job.Input.TextPairColumn; name != "" {
-			pairs, _ := dataset.DecodeTexts(c, name)
-			in.Pair = &pairs.Values[i]
-		}
-		e := p.tokenizer.Encode(in, p.maxLength)
+		e := p.tokenizer.Encode(p.texts[i], p.maxLength)
 		r.ids, r.types = e.InputIDs, e.TokenTypeIDs
 		return
 	}
