@@ -18,7 +18,7 @@ import (
 // may change between a run and its resumption.
 func TestChangedJobRefused(t *testing.T) {
 	dir := t.TempDir()
-	wantIDs := resumeInput(t, dir, 2, 60, 20)
+	wantIDs := resumeInput(t, dir, 2, 60, 20, 0)
 	out := filepath.Join(dir, "out")
 	mustRun(t, jobAt(t, resumeJob(t, dir, "out", jobParts{})))
 	before := readOutput(t, out)
@@ -76,7 +76,7 @@ func TestChangedJobRefused(t *testing.T) {
 // error, and leaves the first run's work alone.
 func TestLockedFolder(t *testing.T) {
 	dir := t.TempDir()
-	wantIDs := resumeInput(t, dir, 4, 160, 20)
+	wantIDs := resumeInput(t, dir, 4, 160, 20, 0)
 	job := resumeJob(t, dir, "out", jobParts{})
 	out := filepath.Join(dir, "out")
 	c := startChild(t, job)

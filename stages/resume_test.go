@@ -18,17 +18,24 @@ import (
 )
 
 // resumeInput writes files input files of rows rows each (row groups of rowGroup rows) under
-// dir/in and returns the ids in input order.
-func resumeInput(t testing.TB, dir string, files, rows int, rowGroup int64) []int64 {
+// dir/in and returns the ids of the good rows in input order. With badEvery > 0, every
+// badEvery-th row holds a token id outside the vocabulary.
+func resumeInput(t testing.TB, dir string, files, rows int, rowGroup int64, badEvery int) []int64 {
 	t.Helper()
-	var all []int64
+	var good []int64
 	for f := range files {
 		toks := tokenRows(uint64(40+f), rows, 4, 40)
+		for i := range toks {
+			if badEvery > 0 && i%badEvery == badEvery-1 {
+				toks[i][1] = 9999
+			} else {
+				good = append(good, int64(10000*f+i))
+			}
+		}
 		new(columns).int64s("id", ids(10000*f, rows)).lists("input_ids", arrow.PrimitiveTypes.Int32, toks).
 			write(t, filepath.Join(dir, "in", fmt.Sprintf("f%d.parquet", f)), rowGroup)
-		all = append(all, ids(10000*f, rows)...)
 	}
-	return all
+	return good
 }
 
 // jobParts are the settings a test changes in resumeJob's job.
@@ -81,6 +88,23 @@ func lastRecord(out string) string {
 	var rec struct{ Kind string }
 	json.Unmarshal([]byte(lines[len(lines)-2]), &rec)
 	return rec.Kind
+}
+
+// manifestRows sums the rows of the manifest's unit records.
+func manifestRows(t testing.TB, out string) int64 {
+	t.Helper()
+	data, _ := os.ReadFile(filepath.Join(out, "_manifest.jsonl"))
+	var n int64
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var rec struct {
+			Kind string
+			Rows int64
+		}
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Kind == "unit" {
+			n += rec.Rows
+		}
+	}
+	return n
 }
 
 // tempFiles reports whether out holds a file being written.
@@ -149,6 +173,16 @@ func checkSameDataset(t *testing.T, out, ref string, wantIDs []int64) {
 	if g, w := names(got.parts), names(want.parts); !slices.Equal(g, w) {
 		t.Errorf("part files\n%v\nwant those of the uninterrupted run\n%v", g, w)
 	}
+	if gr, wr := readRejects(t, out), readRejects(t, ref); (gr == nil) != (wr == nil) {
+		t.Errorf("rejects files: %v, the uninterrupted run's %v", gr, wr)
+	} else if gr != nil {
+		if g, w := names(gr.parts), names(wr.parts); !slices.Equal(g, w) {
+			t.Errorf("rejects files\n%v\nwant those of the uninterrupted run\n%v", g, w)
+		}
+		if g, w := gr.int64s(t, "id"), wr.int64s(t, "id"); !slices.Equal(g, w) {
+			t.Errorf("rejected ids %v, the uninterrupted run's %v", g, w)
+		}
+	}
 	for _, name := range folderNames(t, out) {
 		if strings.HasPrefix(name, ".") && name != ".bertbatch.lock" {
 			t.Errorf("temporary file %s left in the output", name)
@@ -185,12 +219,13 @@ func checkSameDataset(t *testing.T, out, ref string, wantIDs []int64) {
 
 // TestKillAndResume kills runs with SIGKILL at many points — during start-up, after some units
 // were committed, at moments in between — resuming each time in the same folder, and checks that
-// the final folder holds exactly what one uninterrupted run writes.
+// the final folder holds exactly what one uninterrupted run writes: parts and rejects files.
 func TestKillAndResume(t *testing.T) {
 	dir := t.TempDir()
-	wantIDs := resumeInput(t, dir, 4, 160, 20)
-	mustRun(t, jobAt(t, resumeJob(t, dir, "ref", jobParts{})))
-	job := resumeJob(t, dir, "out", jobParts{})
+	wantIDs := resumeInput(t, dir, 4, 160, 20, 13)
+	rejects := jobParts{extra: "bad_rows: reject"}
+	mustRun(t, jobAt(t, resumeJob(t, dir, "ref", rejects)))
+	job := resumeJob(t, dir, "out", rejects)
 	out := filepath.Join(dir, "out")
 
 	for _, k := range killPoints {
@@ -201,16 +236,16 @@ func TestKillAndResume(t *testing.T) {
 			break
 		}
 	}
-	done := records(out, "unit")
-	if done == 0 || done >= 16 {
-		t.Logf("the kills left %d of 16 units finished; the resume below covers less than intended", done)
+	done, doneRows := records(out, "unit"), manifestRows(t, out)
+	if done == 0 || done >= 15 {
+		t.Logf("the kills left %d of 15 units finished; the resume below covers less than intended", done)
 	}
 	s, err := runJob(t, jobAt(t, job), Options{})
 	if err != nil {
 		t.Fatalf("resuming: %v", err)
 	}
-	if s.Rows+s.SkippedRows != int64(len(wantIDs)) || s.SkippedRows != int64(done)*40 {
-		t.Errorf("resume summary: %d rows written, %d skipped; want %d skipped, %d in all", s.Rows, s.SkippedRows, done*40, len(wantIDs))
+	if s.Rows+s.SkippedRows != int64(len(wantIDs)) || s.SkippedRows != doneRows {
+		t.Errorf("resume summary: %d rows written, %d skipped; want %d skipped, %d in all", s.Rows, s.SkippedRows, doneRows, len(wantIDs))
 	}
 	checkSameDataset(t, out, filepath.Join(dir, "ref"), wantIDs)
 
@@ -237,7 +272,7 @@ func jobAt(t testing.TB, path string) *jobs.Job {
 // committed; it must still write each remaining row once, in order.
 func TestResumeWithOtherRowsPerFile(t *testing.T) {
 	dir := t.TempDir()
-	wantIDs := resumeInput(t, dir, 2, 160, 80)
+	wantIDs := resumeInput(t, dir, 2, 160, 80, 0)
 	mustRun(t, jobAt(t, resumeJob(t, dir, "ref", jobParts{})))
 	out := filepath.Join(dir, "out")
 	code, finished := stopAt(t, resumeJob(t, dir, "out", jobParts{}), out, killPoints[5], syscall.SIGKILL)
