@@ -12,5 +12,7 @@
 // Every unit of input travels as a marker item followed by its rows, so that a unit whose rows
 // were all rejected is still committed, in order. A unit is committed only when every row of
 // it has been written; a run that stops for any reason leaves finished units committed and
-// nothing else, and the next run skips them.
+// nothing else. The next run skips exactly the rows the manifest records as committed, even
+// when it reads the input in other units (another rows_per_file): a read unit that is partly
+// committed goes on as the pieces of it that are not.
 package stages
