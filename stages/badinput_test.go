@@ -75,6 +75,20 @@ func TestBadInput(t *testing.T) {
 			want: []string{"IN/a.parquet", "not a valid Parquet file"},
 		},
 		{
+			name: "Parquet with damaged pages",
+			setup: func(t *testing.T, in string) {
+				p := filepath.Join(in, "a.parquet")
+				new(columns).int64s("id", ids(0, 20)).lists("input_ids", arrow.PrimitiveTypes.Int32, good).write(t, p, 20)
+				data, _ := os.ReadFile(p)
+				for i := 8; i < len(data)/2; i++ { // the footer at the end stays whole
+					data[i] = byte(i * 7)
+				}
+				writeText(t, p, string(data))
+			},
+			job:  "input: {paths: [in], passthrough: [id]}",
+			want: []string{"IN/a.parquet", "not a valid Parquet file", "row group 0"},
+		},
+		{
 			name: "empty file beside a good one",
 			setup: func(t *testing.T, in string) {
 				new(columns).int64s("id", ids(0, 20)).lists("input_ids", arrow.PrimitiveTypes.Int32, good).write(t, filepath.Join(in, "a.parquet"), 20)
@@ -209,6 +223,7 @@ func TestBadInput(t *testing.T) {
 			if err == nil {
 				t.Fatal("the run succeeded")
 			}
+			t.Log(err)
 			for _, w := range tt.want {
 				if w = strings.ReplaceAll(w, "IN", in); !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not contain %q", err, w)
