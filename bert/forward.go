@@ -39,10 +39,28 @@ func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
 	keep := sc.AsType(sc.FromBool(p.mask, B, L), mlx.Float32) // [B, L], 1 = attend
 	at := m.newAttention(sc, keep, B, L)
 	for i := range w.layers {
-		x = m.block(sc, &w.layers[i], x, at, B, L)
+		x = m.scopedBlock(sc, &w.layers[i], x, at, B, L)
 	}
 	out := &Encoded{LastHidden: sc.Reshape(x, B, L, H), Mask: keep, Counts: p.counts, p: p}
 	return out, sc.Err()
+}
+
+// scopedBlock builds one layer in a scope of its own and drops every intermediate handle as soon
+// as the layer's graph is built: the lazy graph keeps what evaluation needs, and MLX can free each
+// buffer once its last consumer has run instead of holding a whole batch's activations.
+func (m *Model) scopedBlock(sc *mlx.Scope, l *layer, x *mlx.Array, at attention, B, L int) *mlx.Array {
+	if sc.Err() != nil {
+		return nil
+	}
+	inner := mlx.NewScope(sc.Stream())
+	defer inner.Close()
+	at.sc = inner
+	out := m.block(inner, l, x, at, B, L)
+	if err := inner.Err(); err != nil {
+		sc.Fail(err)
+		return nil
+	}
+	return sc.Own(inner.Keep(out))
 }
 
 // block is one transformer layer on x [rows·length, hidden].

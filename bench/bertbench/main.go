@@ -128,6 +128,7 @@ func measureModel(m *bert.Model, label string, lens []int, dev mlx.DeviceType, m
 		return time.Since(start)
 	}
 	run()
+	mlx.ResetPeakMemory()
 	dt := run().Seconds()
 	c := m.Config
 	flopTok := 2.0 * float64(c.NumHiddenLayers) * float64(4*c.HiddenSize*c.HiddenSize+2*c.HiddenSize*c.IntermediateSize)
@@ -136,6 +137,7 @@ func measureModel(m *bert.Model, label string, lens []int, dev mlx.DeviceType, m
 		"rows": len(lens), "tokens": realTokens, "padding_ratio": round(1-float64(realTokens)/float64(padded), 4),
 		"seconds": round(dt, 3), "rows_per_s": round(float64(len(lens))/dt, 1), "tokens_per_s": round(float64(realTokens)/dt, 0),
 		"dense_gflops": round(flopTok*float64(realTokens)/dt/1e9, 1), "max_tokens": maxTokens, "max_batch": maxBatch,
+		"mlx_peak_mb": mlx.PeakMemory() >> 20, "mlx_cache_mb": mlx.CacheMemory() >> 20,
 	}
 }
 
