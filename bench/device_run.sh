@@ -6,7 +6,7 @@
 #
 #   bench/device_run.sh setup parity peak "bench bert-base -max-tokens 65536" peer
 #
-#   setup            unpack .gpu/pack.tar.xz to $GPU_BASE (default /tmp/bertbatch-gpu), link the
+#   setup            unpack .gpu/site.tar.xz and .gpu/bin.tar.xz to $GPU_BASE (default /tmp/bertbatch-gpu), link the
 #                    nvidia-* wheels of python3's site-packages beside it, check the libraries load
 #   info             GPU, driver and library versions
 #   "parity [SHAPE:ROWS...]"  GPU against CPU float32 (gpucheck) for the tiny test models, the shrunk
@@ -15,7 +15,10 @@
 #                    transformers (bench/gpu_parity.py)
 #   peak             the float16 and float32 matmul peak through MLX
 #   "bench ARGS"     bertbench -device gpu -dtype float16 ARGS (e.g. "bench bert-base -rows 20000")
+#   "prof ARGS"      gpuprof ARGS: host (graph building, encoding) and device (waiting) time per
+#                    batch; leading NAME=VALUE words set the environment, as for bench
 #   peer             the transformers peer, float16, the three shapes (.gpu/torch_peer_bench.py)
+#   "x CMD ARGS"     any command, with the programs and libraries set up (JSON lines recorded)
 #   "profile ARGS"   per-kernel times of a short bert-base run through ncu (ARGS go to ncu, e.g.
 #                    "--launch-skip 1000 --launch-count 400"), to $OUT/ncu.csv
 #
@@ -33,10 +36,13 @@ say() { echo "== $(date +%T) $*"; }
 record() { tee -a "$results"; }
 
 setup() {
-	if [ ! -x "$base/bin/bertbench" ] || [ "$pack/pack.tar.xz" -nt "$base/bin/bertbench" ]; then
-		rm -rf "$base" && mkdir -p "$base"
-		xz -dc "$pack/pack.tar.xz" | tar -C "$base" -xf - || return 1
+	mkdir -p "$base"
+	if [ ! -f "$base/site/mlx/lib/libmlx.so" ] || [ "$pack/site.tar.xz" -nt "$base/site/mlx/lib/libmlx.so" ]; then
+		rm -rf "$base/site"
+		xz -dc "$pack/site.tar.xz" | tar -C "$base" -xf - || return 1
 	fi
+	rm -rf "$base/bin"
+	xz -dc "$pack/bin.tar.xz" | tar -C "$base" -xf - || return 1
 	local nv
 	nv=$(python3 -c 'import nvidia; print(list(nvidia.__path__)[0])') || return 1
 	ln -sfn "$nv" "$base/site/nvidia"
@@ -102,6 +108,17 @@ bench() {
 		-rows "$rows" "$@" | sed "s|^{|{\"env\":\"$tag\",|" | record
 }
 
+prof() {
+	# gpuprof: host and device time per batch. Leading NAME=VALUE words set the environment.
+	local vars=()
+	while [[ ${1:-} == *=* ]]; do
+		vars+=("$1")
+		shift
+	done
+	say "gpuprof ${vars[*]} $*"
+	env "${vars[@]}" timeout "${STEP_TIMEOUT:-240}" gpuprof "$@" | record
+}
+
 profile() {
 	# Per-kernel GPU times of part of a bert-base run, through Nsight Compute (one metric, clocks
 	# left as they are).
@@ -131,9 +148,14 @@ for step in "$@"; do
 	read -r -a words <<<"$step"
 	case ${words[0]} in
 	setup) setup || exit 1 ;;
-	info | parity | peak | bench | peer | profile)
+	info | parity | peak | bench | prof | peer | profile)
 		env_up
 		"${words[@]}"
+		;;
+	x)
+		env_up
+		say "${words[*]:1}"
+		"${words[@]:1}" | record
 		;;
 	*)
 		echo "unknown step ${words[0]}" >&2

@@ -5,13 +5,14 @@
 #   bench/gpu_pack.sh [mlx_cuda_13-0.32.4-...whl]
 #
 # It writes, into $GPU_PACK_DIR (default .gpu/, git-ignored through .git/info/exclude):
-#   pack.tar.xz  site/: libmlx.so of the mlx-cuda-13 wheel (symbols stripped, GPU code kept only
-#                for the architectures in $GPU_ARCHS, default 90 = H100/H200: bench/fatbin_keep.py),
-#                the CCCL headers its run-time compiler needs and the wheel's bundled libraries,
-#                laid out as in site-packages so that libmlx.so finds them relative to itself;
-#                bin/: bertbench and gpucheck, built here against the CPU wheel's libmlx.so (same
-#                version, same C++ API and soname; their RUNPATH lets LD_LIBRARY_PATH pick the
-#                CUDA one there)
+#   site.tar.xz  libmlx.so of the mlx-cuda-13 wheel (symbols stripped, GPU code kept only for the
+#                architectures in $GPU_ARCHS, default 90 = H100/H200: bench/fatbin_keep.py), the
+#                CCCL headers its run-time compiler needs and the wheel's bundled libraries, laid
+#                out as in site-packages so that libmlx.so finds them relative to itself; made once
+#                (delete it to make it again)
+#   bin.tar.xz   bertbench, gpucheck and gpuprof, built here against the CPU wheel's libmlx.so
+#                (same version, same C++ API and soname; their RUNPATH lets LD_LIBRARY_PATH pick
+#                the CUDA one there), and any programs named in $GPU_PACK_EXTRA
 #   torch_peer_bench.py  the transformers peer, when ../shared/bench has it
 # Without a wheel argument the wheel is fetched with pip (the version pinned by
 # python/requirements-cuda.txt).
@@ -25,27 +26,32 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-wheel=${1:-}
-if [ -z "$wheel" ]; then
-	python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_35_x86_64 \
-		-d "$work/dl" "mlx-cuda-13==$version"
-	wheel=$(ls "$work"/dl/mlx_cuda_13-*.whl)
+if [ ! -f "$out/site.tar.xz" ]; then
+	wheel=${1:-}
+	if [ -z "$wheel" ]; then
+		python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_35_x86_64 \
+			-d "$work/dl" "mlx-cuda-13==$version"
+		wheel=$(ls "$work"/dl/mlx_cuda_13-*.whl)
+	fi
+	mkdir -p "$work/site"
+	unzip -q "$wheel" 'mlx/lib/*' 'mlx/include/cccl/*' 'mlx_cuda_13.libs/*' -d "$work/site"
+	strip --strip-unneeded "$work/site/mlx/lib/libmlx.so"
+	# shellcheck disable=SC2086
+	python3 bench/fatbin_keep.py "$work/site/mlx/lib/libmlx.so" $archs
+	tar -C "$work" -cf - site | xz -T0 -6 >"$out/site.tar.xz.tmp"
+	mv "$out/site.tar.xz.tmp" "$out/site.tar.xz"
 fi
-stage=$work/stage
-mkdir -p "$stage/site" "$stage/bin"
-unzip -q "$wheel" 'mlx/lib/*' 'mlx/include/cccl/*' 'mlx_cuda_13.libs/*' -d "$stage/site"
-strip --strip-unneeded "$stage/site/mlx/lib/libmlx.so"
-# shellcheck disable=SC2086
-python3 bench/fatbin_keep.py "$stage/site/mlx/lib/libmlx.so" $archs
 
 eval "$(make -s env)"
-go build -o "$stage/bin/bertbench" ./bench/bertbench
-go build -o "$stage/bin/gpucheck" ./bench/gpucheck
+mkdir -p "$work/bin"
+for prog in bertbench gpucheck gpuprof; do
+	go build -o "$work/bin/$prog" "./bench/$prog"
+done
 # Extra programs to compare against (for example a bertbench built from another commit).
 for extra in ${GPU_PACK_EXTRA:-}; do
-	cp "$extra" "$stage/bin/"
+	cp "$extra" "$work/bin/"
 done
-tar -C "$stage" -cf - site bin | xz -T0 -6 >"$out/pack.tar.xz"
+tar -C "$work" -cf - bin | xz -T0 -6 >"$out/bin.tar.xz"
 if [ -f ../shared/bench/torch_peer_bench.py ]; then
 	cp ../shared/bench/torch_peer_bench.py "$out/"
 fi

@@ -1,0 +1,259 @@
+// Command gpuprof splits the engine's time per batch into its host and device parts: building
+// the graph (Go and cgo), handing it to MLX (AsyncEval: MLX encodes every kernel on the calling
+// thread), and waiting for the pooled result. It prints one JSON line per configuration with
+// tokens/s and the mean milliseconds of each part, so that host overhead, shape changes and
+// overlap can be told apart on a GPU.
+//
+//	gpuprof -shape bert-base -max-tokens 65536 -max-batch 1024
+//	gpuprof -shape bert-base -const-len 64 -inflight 2 -workers 2
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/bertbatch/bertbatch/bert"
+	"github.com/bertbatch/bertbatch/mlx"
+)
+
+func main() {
+	var (
+		shape     = flag.String("shape", "bert-base", "random weights of a named shape: minilm-l6, bert-base, bert-large")
+		dtypeName = flag.String("dtype", "float16", "compute dtype")
+		device    = flag.String("device", "gpu", "cpu or gpu")
+		rows      = flag.Int("rows", 20000, "rows in the workload")
+		maxTokens = flag.Int("max-tokens", 65536, "padded tokens per batch")
+		maxBatch  = flag.Int("max-batch", 1024, "rows per batch")
+		workers   = flag.Int("workers", 1, "worker threads, each with its own stream")
+		inflight  = flag.Int("inflight", 1, "batches a worker keeps in flight (2 = build the next batch while the GPU runs this one)")
+		constLen  = flag.Int("const-len", 0, "give every row this many tokens (0 = the log-normal 8..256 mix)")
+		roundLen  = flag.Int("round-len", 1, "pad each batch's length up to a multiple of this")
+	)
+	flag.Parse()
+	dev, err := mlx.ParseDevice(*device)
+	check(err)
+	dt, err := mlx.ParseDtype(*dtypeName)
+	check(err)
+	tmp, err := os.MkdirTemp("", "gpuprof")
+	check(err)
+	defer os.RemoveAll(tmp)
+	cfg, ok := shapes[*shape]
+	if !ok {
+		check(fmt.Errorf("unknown shape %q", *shape))
+	}
+	check(os.WriteFile(filepath.Join(tmp, "config.json"), []byte(cfg), 0o644))
+	m, err := bert.LoadDir(tmp, bert.Options{Dtype: dt, Device: dev, RandomInit: true})
+	check(err)
+	defer m.Close()
+
+	lens := lengths(*rows, *constLen)
+	batches := makeBatches(lens, *maxTokens, *maxBatch, *roundLen)
+	real, padded, shapesSeen := 0, 0, map[[2]int]bool{}
+	for _, b := range batches {
+		L := 0
+		for _, r := range b.InputIDs {
+			real += int(rowTokens(r))
+			L = max(L, len(r))
+		}
+		padded += L * len(b.InputIDs)
+		shapesSeen[[2]int{len(b.InputIDs), L}] = true
+	}
+	run(m, batches, dev, *workers, *inflight) // warm-up: kernels, cuDNN graphs, caches
+	mlx.ResetPeakMemory()
+	t := run(m, batches, dev, *workers, *inflight)
+	n := float64(len(batches))
+	out := map[string]any{
+		"shape": *shape, "dtype": dt.String(), "rows": len(lens), "batches": len(batches), "distinct_shapes": len(shapesSeen),
+		"max_tokens": *maxTokens, "max_batch": *maxBatch, "workers": *workers, "inflight": *inflight,
+		"const_len": *constLen, "round_len": *roundLen,
+		"padding_ratio": round(1-float64(real)/float64(padded), 4),
+		"seconds":       round(t.wall.Seconds(), 3), "tokens_per_s": math.Round(float64(real) / t.wall.Seconds()),
+		"build_ms": round(ms(t.build)/n, 3), "encode_ms": round(ms(t.encode)/n, 3), "wait_ms": round(ms(t.wait)/n, 3),
+		"peak_gb": round(float64(mlx.PeakMemory())/1e9, 2), "cache_gb": round(float64(mlx.CacheMemory())/1e9, 2),
+		"env": envSummary(),
+	}
+	b, _ := json.Marshal(out)
+	fmt.Println(string(b))
+}
+
+// times adds up, over all batches of a pass, the three parts of each batch and the wall time.
+type times struct {
+	mu                  sync.Mutex
+	build, encode, wait time.Duration
+	wall                time.Duration
+}
+
+func (t *times) add(build, encode, wait time.Duration) {
+	t.mu.Lock()
+	t.build += build
+	t.encode += encode
+	t.wait += wait
+	t.mu.Unlock()
+}
+
+// pending is a batch whose graph was handed to MLX and whose result is not read yet.
+type pending struct {
+	sc     *mlx.Scope
+	pooled *mlx.Array
+}
+
+func run(m *bert.Model, batches []*bert.Batch, dev mlx.DeviceType, workers, inflight int) *times {
+	t := &times{}
+	work := make(chan *bert.Batch)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread()
+			s, err := mlx.NewStream(dev)
+			check(err)
+			defer s.Close()
+			var queue []pending
+			finish := func() {
+				p := queue[0]
+				queue = queue[1:]
+				t0 := time.Now()
+				_, err := p.pooled.Float32s(s)
+				check(err)
+				p.sc.Close()
+				t.add(0, 0, time.Since(t0))
+			}
+			for b := range work {
+				t0 := time.Now()
+				sc := mlx.NewScope(s)
+				e, err := m.Forward(sc, b)
+				check(err)
+				pooled, err := m.Pool(sc, e, bert.EmbedOptions{Pooling: bert.PoolMean})
+				check(err)
+				t1 := time.Now()
+				check(mlx.AsyncEval(pooled))
+				t2 := time.Now()
+				t.add(t1.Sub(t0), t2.Sub(t1), 0)
+				queue = append(queue, pending{sc, pooled})
+				if len(queue) >= inflight {
+					finish()
+				}
+			}
+			for len(queue) > 0 {
+				finish()
+			}
+		}()
+	}
+	for _, b := range batches {
+		work <- b
+	}
+	close(work)
+	wg.Wait()
+	t.wall = time.Since(start)
+	return t
+}
+
+func lengths(n, constLen int) []int {
+	r := rand.New(rand.NewPCG(0, 1))
+	out := make([]int, n)
+	for i := range out {
+		if constLen > 0 {
+			out[i] = constLen
+			continue
+		}
+		out[i] = int(min(max(math.Exp(r.NormFloat64()*0.6+4.0), 8), 256))
+	}
+	return out
+}
+
+// makeBatches sorts rows by length and cuts them into batches of at most maxTokens padded
+// tokens, as bertbench does; with roundLen > 1 each batch's rows are padded (attention mask 0)
+// to a multiple of roundLen, so that fewer distinct shapes occur.
+func makeBatches(lens []int, maxTokens, maxBatch, roundLen int) []*bert.Batch {
+	order := make([]int, len(lens))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return lens[order[a]] > lens[order[b]] })
+	up := func(l int) int { return (l + roundLen - 1) / roundLen * roundLen }
+	var out []*bert.Batch
+	cur, L := &bert.Batch{}, 0
+	flush := func() {
+		if len(cur.InputIDs) == 0 {
+			return
+		}
+		if roundLen > 1 {
+			cur.AttentionMask = make([][]int32, len(cur.InputIDs))
+			for i, row := range cur.InputIDs {
+				mask := make([]int32, L)
+				for j := range row {
+					mask[j] = 1
+				}
+				cur.AttentionMask[i] = mask
+				cur.InputIDs[i] = append(row, make([]int32, L-len(row))...)
+			}
+		}
+		out = append(out, cur)
+		cur, L = &bert.Batch{}, 0
+	}
+	for _, i := range order {
+		l := lens[i]
+		if len(cur.InputIDs) > 0 && (up(max(L, l))*(len(cur.InputIDs)+1) > maxTokens || len(cur.InputIDs) >= maxBatch) {
+			flush()
+		}
+		row := make([]int32, l)
+		for j := range row {
+			row[j] = int32(1000 + (i*7919+j*104729)%29000)
+		}
+		row[0], row[l-1] = 101, 102
+		cur.InputIDs = append(cur.InputIDs, row)
+		L = up(max(L, l))
+	}
+	flush()
+	return out
+}
+
+// rowTokens counts a row's real tokens (padding added by makeBatches has id 0).
+func rowTokens(r []int32) int {
+	n := len(r)
+	for n > 0 && r[n-1] == 0 {
+		n--
+	}
+	return n
+}
+
+var shapes = map[string]string{
+	"minilm-l6":  `{"model_type":"bert","hidden_size":384,"num_hidden_layers":6,"num_attention_heads":12,"intermediate_size":1536,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
+	"bert-base":  `{"model_type":"bert","hidden_size":768,"num_hidden_layers":12,"num_attention_heads":12,"intermediate_size":3072,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
+	"bert-large": `{"model_type":"bert","hidden_size":1024,"num_hidden_layers":24,"num_attention_heads":16,"intermediate_size":4096,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
+}
+
+func envSummary() string {
+	s := ""
+	for _, k := range []string{"MLX_CUDA_USE_CUDNN_SDPA", "MLX_USE_CUDA_GRAPHS", "MLX_MAX_OPS_PER_BUFFER", "MLX_MAX_MB_PER_BUFFER", "MLX_CUDA_GRAPH_CACHE_SIZE"} {
+		if v, ok := os.LookupEnv(k); ok {
+			s += k + "=" + v + " "
+		}
+	}
+	return s
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gpuprof:", err)
+		os.Exit(1)
+	}
+}
