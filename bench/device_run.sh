@@ -109,14 +109,16 @@ bench() {
 }
 
 prof() {
-	# gpuprof: host and device time per batch. Leading NAME=VALUE words set the environment.
+	# gpuprof: host and device time per batch. Leading NAME=VALUE words set the environment
+	# (GPUPROF=another-binary-in-bin runs that one).
 	local vars=()
 	while [[ ${1:-} == *=* ]]; do
 		vars+=("$1")
 		shift
 	done
 	say "gpuprof ${vars[*]} $*"
-	env "${vars[@]}" timeout "${STEP_TIMEOUT:-240}" gpuprof "$@" | record
+	env "${vars[@]}" timeout "${STEP_TIMEOUT:-240}" sh -c '"${GPUPROF:-gpuprof}" "$@"' gpuprof "$@" |
+		sed "s|^{|{\"vars\":\"${vars[*]}\",|" | record
 }
 
 profile() {

@@ -94,6 +94,7 @@ int bb_sdpa(bb_array* res, bb_array q, bb_array k, bb_array v, float scale, bb_a
 int bb_gelu(bb_array* res, bb_array a, bb_stream s);
 int bb_masked_softmax(bb_array* res, bb_array scores, bb_array keep, bb_stream s);
 int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s);
+int bb_scale_mask_fused(bb_array* res, bb_array scores, float scale, bb_array mask, bb_stream s);
 int bb_quantize(bb_array* wq, bb_array* scales, bb_array* biases, bb_array w, int group_size, int bits, bb_stream s);
 int bb_quantized_matmul(bb_array* res, bb_array x, bb_array wq, bb_array scales, bb_array biases, int group_size,
                         int bits, bb_stream s);
