@@ -3,6 +3,7 @@ package mlx
 /*
 #cgo CXXFLAGS: -std=c++20 -O3
 #cgo LDFLAGS: -lmlx -lstdc++
+#cgo linux LDFLAGS: -ldl
 #include <stdlib.h>
 #include "shim.h"
 */

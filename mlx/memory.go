@@ -40,3 +40,14 @@ func SetCacheLimit(bytes uint64) uint64 {
 
 // ClearCache releases MLX's cached buffers.
 func ClearCache() { _ = call("clear_cache", func() C.int { return C.bb_clear_cache() }) }
+
+// SetBLASThreads sets the number of threads of the BLAS library behind MLX's CPU matrix products,
+// when it is OpenBLAS, MKL or BLIS, and reports whether it could. Several CPU workers run best with
+// one BLAS thread each: OpenBLAS's idle threads otherwise spin on the cores the workers need.
+func SetBLASThreads(n int) bool {
+	var ok C.int
+	if call("set_blas_threads", func() C.int { return C.bb_set_blas_threads(&ok, C.int(n)) }) != nil {
+		return false
+	}
+	return ok == 1
+}

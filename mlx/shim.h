@@ -44,6 +44,10 @@ int bb_stream_new(bb_stream* res, bb_device_type type);
 int bb_stream_free(bb_stream s);
 int bb_synchronize(bb_stream s);
 
+/* BLAS threads: sets the thread count of the BLAS library MLX's CPU backend calls, when it is
+ * one whose control function is known (OpenBLAS, MKL); res is 1 when it was set, 0 otherwise. */
+int bb_set_blas_threads(int* res, int n);
+
 /* Memory. */
 int bb_active_memory(size_t* res);
 int bb_peak_memory(size_t* res);

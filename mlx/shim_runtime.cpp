@@ -1,4 +1,6 @@
 // Errors, devices, streams, memory and array handles.
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -82,6 +84,19 @@ int bb_stream_free(bb_stream s) {
 
 int bb_synchronize(bb_stream s) {
   return guard([&] { mx::synchronize(stream(s)); });
+}
+
+int bb_set_blas_threads(int* res, int n) {
+  return guard([&] {
+    *res = 0;
+    for (const char* name : {"openblas_set_num_threads", "MKL_Set_Num_Threads", "bli_thread_set_num_threads"}) {
+      if (void* f = dlsym(RTLD_DEFAULT, name)) {
+        reinterpret_cast<void (*)(int)>(f)(n);
+        *res = 1;
+        return;
+      }
+    }
+  });
 }
 
 int bb_active_memory(size_t* res) { return guard([&] { *res = mx::get_active_memory(); }); }

@@ -115,6 +115,10 @@ func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
 	if r.workers == 0 {
 		r.workers = autoWorkers(lm.device)
 	}
+	if lm.device == mlx.CPU && r.workers > 1 {
+		// Each worker's matrix products on its own core: idle BLAS threads would spin on them.
+		mlx.SetBLASThreads(max(1, runtime.NumCPU()/r.workers))
+	}
 	return r, nil
 }
 

@@ -44,6 +44,9 @@ func main() {
 		emit(measurePeak(dev, dt))
 		return
 	}
+	if dev == mlx.CPU && *workers > 1 {
+		mlx.SetBLASThreads(max(1, runtime.NumCPU() / *workers))
+	}
 	m, label := loadModel(*modelDir, *shape, dt, dev, *quantize)
 	defer m.Close()
 	lens := logNormalLengths(*rows, 0)
