@@ -7,8 +7,11 @@ import (
 )
 
 // attention computes softmax(q·kᵀ/√d with padding masked)·v over [batch, heads, length, headDim].
-// On a GPU it is MLX's scaled_dot_product_attention (fused through cuDNN for float16 and bfloat16
-// on CUDA) with an additive mask built once per batch and shared by every layer; on the CPU,
+//
+// On a GPU it is two batched matmuls around one fused scale-and-mask kernel and MLX's softmax,
+// with an additive mask built once per batch and shared by every layer. MLX's fused
+// scaled_dot_product_attention (cuDNN on CUDA) was measured slower end to end: each call costs
+// host time that grows with the number of distinct batch shapes (see docs/gpu.md). On the CPU,
 // whose fused path is not fused, two batched matmuls around a vectorised masked softmax.
 type attention struct {
 	sc    *mlx.Scope
@@ -22,8 +25,7 @@ func (m *Model) newAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) attention
 	at := attention{sc: sc, scale: float32(1 / math.Sqrt(float64(m.Config.HeadDim()))), keep: keep}
 	at.cpu = sc.Stream().Device() == mlx.CPU
 	if !at.cpu {
-		// MLX turns a boolean mask into this additive one inside every attention call; building
-		// it here does that once per batch instead of once per layer.
+		// Built once per batch, shared by every layer.
 		attend := sc.Greater(keep, sc.Scalar(0, mlx.Float32))
 		additive := sc.Where(attend, sc.Scalar(0, m.dtype), sc.Scalar(math.Inf(-1), m.dtype))
 		at.mask = sc.Reshape(additive, B, 1, 1, L)
@@ -34,7 +36,9 @@ func (m *Model) newAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) attention
 func (a attention) apply(q, k, v *mlx.Array) *mlx.Array {
 	sc := a.sc
 	if !a.cpu {
-		return sc.Attention(q, k, v, a.scale, a.mask)
+		scores := sc.Matmul(q, sc.Transpose(k, 0, 1, 3, 2))
+		probs := sc.Softmax(sc.FusedScaleMask(scores, a.scale, a.mask), -1)
+		return sc.Matmul(probs, v)
 	}
 	dt := q.Dtype()
 	scores := sc.Matmul(sc.Multiply(q, sc.Scalar(float64(a.scale), dt)), sc.Transpose(k, 0, 1, 3, 2))

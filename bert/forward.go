@@ -8,7 +8,8 @@ import (
 
 // Encoded is the result of a forward pass, as lazy arrays owned by the caller's scope.
 type Encoded struct {
-	// LastHidden is [rows, length, hidden] in the compute dtype.
+	// LastHidden is [rows, length, hidden] in the compute dtype. length is the longest row's on
+	// the CPU; on a GPU it is rounded up to a multiple of 8 (the extra positions are padding).
 	LastHidden *mlx.Array
 	// Mask is [rows, length] float32, 1 for attended tokens.
 	Mask *mlx.Array
@@ -26,6 +27,9 @@ func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
 	p, err := m.Config.pad(b)
 	if err != nil {
 		return nil, err
+	}
+	if sc.Stream().Device() != mlx.CPU {
+		p = m.Config.widen(p, m.Config.gpuLength(p.length)) // see gpubatch.go
 	}
 	c, w := m.Config, m.w
 	B, L, H := p.rows, p.length, c.HiddenSize

@@ -1,8 +1,9 @@
-// Command gpuprof splits the engine's time per batch into its host and device parts: building
-// the graph (Go and cgo), handing it to MLX (AsyncEval: MLX encodes every kernel on the calling
-// thread), and waiting for the pooled result. It prints one JSON line per configuration with
-// tokens/s and the mean milliseconds of each part, so that host overhead, shape changes and
-// overlap can be told apart on a GPU.
+// Command gpuprof measures the engine on a GPU the way a pipelined worker drives it: each worker
+// builds a batch's graph and hands it to MLX (bert.Model.StartEmbed), keeping up to -inflight
+// batches queued before it waits for the oldest (PendingEmbed.Wait). It prints one JSON line per
+// configuration with tokens/s and the mean milliseconds per batch spent starting (building the
+// graph and encoding its kernels; allocations that miss MLX's cache also wait for the device
+// here) and waiting, so that host overhead, shape changes and overlap can be told apart.
 //
 //	gpuprof -shape bert-base -max-tokens 65536 -max-batch 1024
 //	gpuprof -shape bert-base -const-len 64 -inflight 2 -workers 2
@@ -37,6 +38,7 @@ func main() {
 		inflight  = flag.Int("inflight", 1, "batches a worker keeps in flight (2 = build the next batch while the GPU runs this one)")
 		constLen  = flag.Int("const-len", 0, "give every row this many tokens (0 = the log-normal 8..256 mix)")
 		roundLen  = flag.Int("round-len", 1, "pad each batch's length up to a multiple of this")
+		slots     = flag.Int("slots", 0, "shape batches with bert's GPUBatchShape for this many padded tokens (0 = cut by -max-tokens and -max-batch)")
 	)
 	flag.Parse()
 	dev, err := mlx.ParseDevice(*device)
@@ -56,7 +58,12 @@ func main() {
 	defer m.Close()
 
 	lens := lengths(*rows, *constLen)
-	batches := makeBatches(lens, *maxTokens, *maxBatch, *roundLen)
+	var batches []*bert.Batch
+	if *slots > 0 {
+		batches = slotBatches(m, lens, *slots)
+	} else {
+		batches = makeBatches(lens, *maxTokens, *maxBatch, *roundLen)
+	}
 	real, padded, shapesSeen := 0, 0, map[[2]int]bool{}
 	for _, b := range batches {
 		L := 0
@@ -71,14 +78,18 @@ func main() {
 	mlx.ResetPeakMemory()
 	t := run(m, batches, dev, *workers, *inflight)
 	n := float64(len(batches))
+	c := m.Config
+	flopTok := 2.0 * float64(c.NumHiddenLayers) * float64(4*c.HiddenSize*c.HiddenSize+2*c.HiddenSize*c.IntermediateSize)
 	out := map[string]any{
 		"shape": *shape, "dtype": dt.String(), "rows": len(lens), "batches": len(batches), "distinct_shapes": len(shapesSeen),
 		"max_tokens": *maxTokens, "max_batch": *maxBatch, "workers": *workers, "inflight": *inflight,
-		"const_len": *constLen, "round_len": *roundLen,
+		"const_len": *constLen, "round_len": *roundLen, "slots": *slots,
 		"padding_ratio": round(1-float64(real)/float64(padded), 4),
 		"seconds":       round(t.wall.Seconds(), 3), "tokens_per_s": math.Round(float64(real) / t.wall.Seconds()),
-		"build_ms": round(ms(t.build)/n, 3), "encode_ms": round(ms(t.encode)/n, 3), "wait_ms": round(ms(t.wait)/n, 3),
-		"peak_gb": round(float64(mlx.PeakMemory())/1e9, 2), "cache_gb": round(float64(mlx.CacheMemory())/1e9, 2),
+		"start_ms": round(ms(t.build)/n, 3), "wait_ms": round(ms(t.wait)/n, 3),
+		"rows_per_s":   math.Round(float64(len(lens)) / t.wall.Seconds()),
+		"dense_tflops": round(flopTok*float64(real)/t.wall.Seconds()/1e12, 1),
+		"peak_gb":      round(float64(mlx.PeakMemory())/1e9, 2), "cache_gb": round(float64(mlx.CacheMemory())/1e9, 2),
 		"env": envSummary(),
 	}
 	b, _ := json.Marshal(out)
@@ -100,10 +111,10 @@ func (t *times) add(build, encode, wait time.Duration) {
 	t.mu.Unlock()
 }
 
-// pending is a batch whose graph was handed to MLX and whose result is not read yet.
+// pending is a batch handed to MLX whose result is not read yet.
 type pending struct {
-	sc     *mlx.Scope
-	pooled *mlx.Array
+	sc *mlx.Scope
+	p  *bert.PendingEmbed
 }
 
 func run(m *bert.Model, batches []*bert.Batch, dev mlx.DeviceType, workers, inflight int) *times {
@@ -124,7 +135,7 @@ func run(m *bert.Model, batches []*bert.Batch, dev mlx.DeviceType, workers, infl
 				p := queue[0]
 				queue = queue[1:]
 				t0 := time.Now()
-				_, err := p.pooled.Float32s(s)
+				_, err := p.p.Wait()
 				check(err)
 				p.sc.Close()
 				t.add(0, 0, time.Since(t0))
@@ -132,15 +143,10 @@ func run(m *bert.Model, batches []*bert.Batch, dev mlx.DeviceType, workers, infl
 			for b := range work {
 				t0 := time.Now()
 				sc := mlx.NewScope(s)
-				e, err := m.Forward(sc, b)
+				p, err := m.StartEmbed(sc, b, bert.EmbedOptions{Pooling: bert.PoolMean})
 				check(err)
-				pooled, err := m.Pool(sc, e, bert.EmbedOptions{Pooling: bert.PoolMean})
-				check(err)
-				t1 := time.Now()
-				check(mlx.AsyncEval(pooled))
-				t2 := time.Now()
-				t.add(t1.Sub(t0), t2.Sub(t1), 0)
-				queue = append(queue, pending{sc, pooled})
+				t.add(time.Since(t0), 0, 0)
+				queue = append(queue, pending{sc, p})
 				if len(queue) >= inflight {
 					finish()
 				}
@@ -216,6 +222,36 @@ func makeBatches(lens []int, maxTokens, maxBatch, roundLen int) []*bert.Batch {
 		L = up(max(L, l))
 	}
 	flush()
+	return out
+}
+
+// slotBatches sorts rows by length and gives every batch the shape m.GPUBatchShape picks for its
+// longest row: exactly slots padded tokens (rows padded with attention mask 0), except the last.
+func slotBatches(m *bert.Model, lens []int, slots int) []*bert.Batch {
+	order := make([]int, len(lens))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return lens[order[a]] > lens[order[b]] })
+	var out []*bert.Batch
+	for start := 0; start < len(order); {
+		L, rows := m.GPUBatchShape(lens[order[start]], slots)
+		end := min(start+rows, len(order))
+		b := &bert.Batch{}
+		for _, i := range order[start:end] {
+			row := make([]int32, L)
+			mask := make([]int32, L)
+			for j := 0; j < lens[i]; j++ {
+				row[j] = int32(1000 + (i*7919+j*104729)%29000)
+				mask[j] = 1
+			}
+			row[0], row[lens[i]-1] = 101, 102
+			b.InputIDs = append(b.InputIDs, row)
+			b.AttentionMask = append(b.AttentionMask, mask)
+		}
+		out = append(out, b)
+		start = end
+	}
 	return out
 }
 

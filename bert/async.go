@@ -1,0 +1,38 @@
+package bert
+
+import "github.com/bertbatch/bertbatch/mlx"
+
+// PendingEmbed is a batch whose embeddings MLX is computing. Wait returns them.
+type PendingEmbed struct {
+	pooled *mlx.Array
+	stream *mlx.Stream
+	rows   int
+}
+
+// StartEmbed builds a batch's graph in sc and hands it to MLX without waiting for the result,
+// so that the caller can prepare the next batch while the device computes this one (on a GPU
+// the host's share of a batch is otherwise idle device time). sc must stay open until Wait
+// returns; Wait must run on the same OS thread.
+func (m *Model) StartEmbed(sc *mlx.Scope, b *Batch, o EmbedOptions) (*PendingEmbed, error) {
+	e, err := m.Forward(sc, b)
+	if err != nil {
+		return nil, err
+	}
+	pooled, err := m.Pool(sc, e, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := mlx.AsyncEval(pooled); err != nil {
+		return nil, err
+	}
+	return &PendingEmbed{pooled: pooled, stream: sc.Stream(), rows: len(b.InputIDs)}, nil
+}
+
+// Wait blocks until the batch's embeddings are computed and returns one vector per row.
+func (p *PendingEmbed) Wait() ([][]float32, error) {
+	flat, err := p.pooled.Float32s(p.stream)
+	if err != nil {
+		return nil, err
+	}
+	return splitRows(flat, p.rows), nil
+}
