@@ -78,9 +78,17 @@ func (m *Model) block(sc *mlx.Scope, l *layer, x *mlx.Array, at attention, B, L 
 	}
 	attn := at.apply(heads(0), heads(1), heads(2))
 	attn = sc.Reshape(sc.Transpose(attn, 0, 2, 1, 3), B*L, H)
-	x = m.norm(sc, sc.Add(m.dense(sc, attn, &l.out), x), l.attnNorm)
+	x = m.addNorm(sc, m.dense(sc, attn, &l.out), x, l.attnNorm)
 	h := m.activation(sc, m.dense(sc, x, &l.up))
-	return m.norm(sc, sc.Add(m.dense(sc, h, &l.down), x), l.outNorm)
+	return m.addNorm(sc, m.dense(sc, h, &l.down), x, l.outNorm)
+}
+
+// addNorm is LayerNorm(x + residual): on a GPU one fused kernel, on the CPU an add and a norm.
+func (m *Model) addNorm(sc *mlx.Scope, x, residual *mlx.Array, n layerNorm) *mlx.Array {
+	if sc.Stream().Device() != mlx.CPU {
+		return sc.AddLayerNorm(x, residual, n.w, n.b, float32(m.Config.LayerNormEps))
+	}
+	return m.norm(sc, sc.Add(x, residual), n)
 }
 
 // dense is x·Wᵀ + b.

@@ -19,3 +19,21 @@ func (sc *Scope) FusedScaleMask(scores *Array, scale float32, mask *Array) *Arra
 		return C.bb_scale_mask_fused(r, scores.handle(), C.float(scale), mask.handle(), s)
 	})
 }
+
+// AddLayerNorm is LayerNorm(x + residual) over the last axis of x [rows, hidden], scaled by weight
+// and shifted by bias. On CUDA it is one kernel that keeps the sum in float32; elsewhere it is
+// Add then LayerNorm.
+func (sc *Scope) AddLayerNorm(x, residual, weight, bias *Array, eps float32) *Array {
+	return sc.op("add_layer_norm", []*Array{x, residual, weight, bias}, func(r *C.bb_array, s C.bb_stream) C.int {
+		return C.bb_add_layer_norm(r, x.handle(), residual.handle(), weight.handle(), bias.handle(), C.float(eps), s)
+	})
+}
+
+// ScaledMaskedSoftmax is softmax(scores·scale + mask) over the last axis of scores [batch, heads,
+// queries, keys], with an additive mask [batch, keys] (0 = attend, -inf = padding). On CUDA it is
+// one kernel computing in float32; elsewhere it is composed from MLX operations.
+func (sc *Scope) ScaledMaskedSoftmax(scores *Array, scale float32, mask *Array) *Array {
+	return sc.op("masked_softmax_scaled", []*Array{scores, mask}, func(r *C.bb_array, s C.bb_stream) C.int {
+		return C.bb_masked_softmax_scaled(r, scores.handle(), C.float(scale), mask.handle(), s)
+	})
+}

@@ -99,6 +99,9 @@ int bb_gelu(bb_array* res, bb_array a, bb_stream s);
 int bb_masked_softmax(bb_array* res, bb_array scores, bb_array keep, bb_stream s);
 int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s);
 int bb_scale_mask_fused(bb_array* res, bb_array scores, float scale, bb_array mask, bb_stream s);
+int bb_add_layer_norm(bb_array* res, bb_array x, bb_array residual, bb_array weight, bb_array bias, float eps,
+                      bb_stream s);
+int bb_masked_softmax_scaled(bb_array* res, bb_array scores, float scale, bb_array mask, bb_stream s);
 int bb_quantize(bb_array* wq, bb_array* scales, bb_array* biases, bb_array w, int group_size, int bits, bb_stream s);
 int bb_quantized_matmul(bb_array* res, bb_array x, bb_array wq, bb_array scales, bb_array biases, int group_size,
                         int bits, bb_stream s);
