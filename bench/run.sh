@@ -17,6 +17,8 @@ skip=" ${BENCH_SKIP:-} "
 py=$BERTBATCH_PYTHON ref=.venv-ref/bin/python model=$BERTBATCH_MODEL_DIR
 res=$out/results.jsonl
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
+res=$out/results.jsonl
 : >"$res"
 want() { [[ "$skip" != *" $1 "* ]]; }
 log() { echo "== $*" >&2; }
