@@ -60,8 +60,9 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
 	}
 	r.warnOtherInputs(logf)
 	defer r.dir.Close()
+	loaded := time.Since(start)
 	err = r.execute(ctx, opts)
-	sum := r.summary(time.Since(start))
+	sum := r.summary(time.Since(start), loaded)
 	if err == nil {
 		err = r.writeSummary(sum)
 	}
@@ -296,16 +297,17 @@ func (r *run) metadata() map[string]string {
 	return m
 }
 
-func (r *run) summary(elapsed time.Duration) *Summary {
+func (r *run) summary(elapsed, load time.Duration) *Summary {
 	s := &Summary{Job: r.job.File, JobHash: r.jobHash, Model: r.job.Model.Ref, ModelCommit: r.lm.commit,
 		Device: string(r.job.Model.Device), DType: string(r.job.Model.DType), Workers: r.workers, Output: r.job.Output.Dir,
 		Rows: r.stats.Rows.Load(), Rejected: r.stats.Rejected.Load(), Truncated: r.stats.Truncated.Load(),
 		SkippedRows: r.stats.SkippedRows.Load(), Files: r.stats.Files.Load(),
 		Tokens: r.stats.InferredTokens.Load(), PaddedTokens: r.stats.PaddedTokens.Load(),
-		PaddingRatio: r.stats.PaddingRatio(), Seconds: elapsed.Seconds(), Version: bertbatch.Version, MLX: mlx.Version()}
-	if s.Seconds > 0 {
-		s.RowsPerSec = float64(s.Rows) / s.Seconds
-		s.TokensPerSec = float64(s.Tokens) / s.Seconds
+		PaddingRatio: r.stats.PaddingRatio(), Seconds: elapsed.Seconds(), LoadSeconds: load.Seconds(),
+		Version: bertbatch.Version, MLX: mlx.Version()}
+	if busy := s.Seconds - s.LoadSeconds; busy > 0 {
+		s.RowsPerSec = float64(s.Rows) / busy
+		s.TokensPerSec = float64(s.Tokens) / busy
 	}
 	return s
 }

@@ -46,7 +46,10 @@ type Summary struct {
 	Tokens       int64   `json:"tokens"`
 	PaddedTokens int64   `json:"padded_tokens"`
 	PaddingRatio float64 `json:"padding_ratio"`
+	// Seconds is the whole run; LoadSeconds its start (resolving and loading the model, opening
+	// the input and the output folder). The rates are over the rest, the pipeline's own time.
 	Seconds      float64 `json:"seconds"`
+	LoadSeconds  float64 `json:"load_seconds"`
 	RowsPerSec   float64 `json:"rows_per_second"`
 	TokensPerSec float64 `json:"tokens_per_second"`
 	Version      string  `json:"bertbatch_version"`

@@ -50,11 +50,15 @@ func checkSummary(t testing.TB, dir string, got *Summary, want wantSummary) {
 	if got.Seconds <= 0 {
 		t.Errorf("summary seconds %g, want > 0", got.Seconds)
 	} else {
-		if r := float64(got.Rows) / got.Seconds; math.Abs(got.RowsPerSec-r) > 1e-9*r {
-			t.Errorf("summary rows_per_second %g, want rows/seconds = %g", got.RowsPerSec, r)
+		busy := got.Seconds - got.LoadSeconds
+		if got.LoadSeconds <= 0 || busy <= 0 {
+			t.Errorf("summary load_seconds %g of seconds %g", got.LoadSeconds, got.Seconds)
 		}
-		if r := float64(got.Tokens) / got.Seconds; math.Abs(got.TokensPerSec-r) > 1e-9*r {
-			t.Errorf("summary tokens_per_second %g, want tokens/seconds = %g", got.TokensPerSec, r)
+		if r := float64(got.Rows) / busy; math.Abs(got.RowsPerSec-r) > 1e-9*r {
+			t.Errorf("summary rows_per_second %g, want rows/(seconds-load_seconds) = %g", got.RowsPerSec, r)
+		}
+		if r := float64(got.Tokens) / busy; math.Abs(got.TokensPerSec-r) > 1e-9*r {
+			t.Errorf("summary tokens_per_second %g, want tokens/(seconds-load_seconds) = %g", got.TokensPerSec, r)
 		}
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "_summary.json"))

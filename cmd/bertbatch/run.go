@@ -77,7 +77,7 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func printSummary(w io.Writer, s *stages.Summary) {
 	fmt.Fprintf(w, "rows %d written, %d rejected, %d truncated, %d skipped (finished earlier)\n", s.Rows, s.Rejected, s.Truncated, s.SkippedRows)
-	fmt.Fprintf(w, "tokens %d (padding ratio %.3f), %.1f s, %.1f rows/s, %.0f tokens/s\n", s.Tokens, s.PaddingRatio, s.Seconds, s.RowsPerSec, s.TokensPerSec)
+	fmt.Fprintf(w, "tokens %d (padding ratio %.3f), %.1f s (%.1f s loading), %.1f rows/s, %.0f tokens/s\n", s.Tokens, s.PaddingRatio, s.Seconds, s.LoadSeconds, s.RowsPerSec, s.TokensPerSec)
 	fmt.Fprintf(w, "output %s (%d files, summary in _summary.json)\n", s.Output, s.Files)
 }
 
