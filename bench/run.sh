@@ -4,7 +4,8 @@
 #
 # Knobs: BENCH_ROWS (token-workload rows, default 2000), BENCH_THREADS (default: all cores),
 # BENCH_LARGE_ROWS (rows for bert-base/bert-large shapes, default 64), BENCH_RSS_ROWS (default
-# "100000 1000000"), BENCH_SKIP (space-separated step names to skip: blas peers shapes quant rss tokenizer).
+# "100000 1000000"), BENCH_SKIP (space-separated step names to skip: blas peers shapes rss tokenizer),
+# BENCH_QUANT=1 (also time 8-bit weights and their cosine against float32).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BERTBATCH_PYTHON:?run through make bench}" "${BERTBATCH_MODEL_DIR:?run through make bench}"
@@ -87,7 +88,9 @@ if want shapes; then
   done
 fi
 
-if want quant; then
+# 8-bit weights run through MLX's CPU quantized matmul, which is far slower than float32 (minutes for a
+# few rows): opt in with BENCH_QUANT=1.
+if want quant && [ -n "${BENCH_QUANT:-}" ]; then
   log "8-bit weights (opt-in) and their quality, $large_rows rows"
   bin/bertbench -model "$model" -lengths "$out/work/lengths_large.txt" -workers 2 -quantize 8 >>"$res"
 fi
