@@ -4,7 +4,8 @@
                    (mean ~64, the peer script's mix), [CLS] … [SEP], ids in 1000..29999
   lengths.txt      the same rows' lengths, one per line (for bertbench)
   texts.parquet    real short texts: the fortunes of testdata/demo (12 languages)
-  tokens_<N>.parquet  short synthetic rows (8..32 tokens) for the memory-flatness runs
+  tokens_<N>.parquet  short synthetic rows (8..32 tokens, ids below 512) for the memory-flatness
+                   runs with testdata/models/tiny-bert
 
 Usage: python bench/make_workloads.py OUT_DIR ROWS [RSS_ROWS ...]
 """
@@ -17,8 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-def token_table(lengths, rng):
-    ids = [np.concatenate(([101], rng.integers(1000, 30000, n - 2), [102])).astype(np.int32) for n in lengths]
+def token_table(lengths, rng, vocab=30000):
+    ids = [np.concatenate(([101], rng.integers(vocab // 30, vocab, n - 2), [102])).astype(np.int32) for n in lengths]
     return pa.table({"id": pa.array(np.arange(len(lengths)), pa.int64()),
                      "input_ids": pa.array(ids, pa.list_(pa.int32()))})
 
@@ -40,7 +41,7 @@ def main():
         writer = None
         for start in range(0, n, 100_000):
             k = min(100_000, n - start)
-            t = token_table(rng.integers(8, 33, k), rng)
+            t = token_table(rng.integers(8, 33, k), rng, vocab=512)  # tiny-bert's vocabulary
             t = t.set_column(0, "id", pa.array(np.arange(start, start + k), pa.int64()))
             writer = writer or pq.ParquetWriter(path, t.schema)
             writer.write_table(t, row_group_size=16384)
