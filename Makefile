@@ -11,6 +11,8 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-$(BACKEND)-$(BLAS)
+# The other Linux backend wheel: both install mlx/lib/libmlx.so, so it is removed before switching.
+OTHER_MLX := $(if $(filter cuda,$(BACKEND)),mlx-cpu,mlx-cuda-13)
 REF_STAMP := $(CURDIR)/.venv-ref/.deps
 MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -32,6 +34,7 @@ deps: $(STAMP) ## Create .venv with the pinned MLX wheel and the test references
 
 $(STAMP): python/requirements-$(BACKEND).txt python/requirements-test.txt scripts/use-openblas.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip uninstall -q -y $(OTHER_MLX) 2>/dev/null || true
 	$(PY) -m pip install -q --disable-pip-version-check -r python/requirements-$(BACKEND).txt -r python/requirements-test.txt
 	if [ "$(BLAS)" = openblas ]; then scripts/use-openblas.sh "$(VENV)" "$$($(PY) -m mlx --cmake-dir)"; \
 	elif [ "$(BACKEND)" = cpu ]; then $(PY) -m pip install -q --force-reinstall --no-deps "$$(grep -o 'mlx\[cpu\]==[0-9.]*' python/requirements-cpu.txt | sed 's/mlx\[cpu\]/mlx-cpu/')"; fi
