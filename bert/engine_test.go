@@ -14,20 +14,9 @@ import (
 // onWorker runs f as an MLX worker does: on a locked OS thread with a stream of its own.
 func onWorker(t testing.TB, f func(s *mlx.Stream)) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		s, err := mlx.NewStream(mlx.CPU)
-		if err != nil {
-			t.Errorf("stream: %v", err)
-			return
-		}
-		defer s.Close()
-		f(s)
-	}()
-	<-done
+	if err := mlx.OnThread(mlx.CPU, func(s *mlx.Stream) error { f(s); return nil }); err != nil {
+		t.Errorf("stream: %v", err)
+	}
 }
 
 // randomModel writes config.json to a temp folder and loads it with random weights.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/bertbatch/bertbatch/bert/checkpoint"
 	"github.com/bertbatch/bertbatch/mlx"
@@ -95,7 +94,7 @@ func LoadDir(dir string, opts Options) (*Model, error) {
 	} else {
 		m.Format = "random"
 	}
-	if err := onLockedThread(opts.Device, func(s *mlx.Stream) error { return m.bind(s, ck, opts) }); err != nil {
+	if err := mlx.OnThread(opts.Device, func(s *mlx.Stream) error { return m.bind(s, ck, opts) }); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -141,22 +140,6 @@ func (m *Model) Close() {
 	}
 }
 
-// onLockedThread runs f on a dedicated locked OS thread with a stream of its own on device d.
-func onLockedThread(d mlx.DeviceType, f func(s *mlx.Stream) error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		s, err := mlx.NewStream(d)
-		if err != nil {
-			errc <- err
-			return
-		}
-		defer s.Close()
-		errc <- f(s)
-	}()
-	return <-errc
-}
 
 // ErrClosed is returned by a closed model.
 var ErrClosed = errors.New("bert: model is closed")

@@ -11,20 +11,9 @@ import (
 // withStream runs f on a locked OS thread with a fresh CPU stream, as MLX workers do.
 func withStream(t *testing.T, f func(s *Stream)) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		s, err := NewStream(CPU)
-		if err != nil {
-			t.Errorf("NewStream: %v", err)
-			return
-		}
-		defer s.Close()
-		f(s)
-	}()
-	<-done
+	if err := OnThread(CPU, func(s *Stream) error { f(s); return nil }); err != nil {
+		t.Errorf("NewStream: %v", err)
+	}
 }
 
 func TestMatmulMatchesHostArithmetic(t *testing.T) {

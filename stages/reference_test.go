@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"runtime"
 	"testing"
 
 	"github.com/bertbatch/bertbatch/bert"
@@ -16,20 +15,9 @@ import (
 // onWorker runs f on a locked OS thread with its own CPU stream, as a pipeline worker does.
 func onWorker(t testing.TB, f func(s *mlx.Stream)) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		s, err := mlx.NewStream(mlx.CPU)
-		if err != nil {
-			t.Errorf("stream: %v", err)
-			return
-		}
-		defer s.Close()
-		f(s)
-	}()
-	<-done
+	if err := mlx.OnThread(mlx.CPU, func(s *mlx.Stream) error { f(s); return nil }); err != nil {
+		t.Errorf("stream: %v", err)
+	}
 }
 
 // direct runs rows through the engine without the pipeline: the model loaded with bert.LoadDir,
