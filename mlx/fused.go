@@ -12,14 +12,6 @@ func (sc *Scope) FusedGELU(x *Array) *Array {
 	return sc.unary("gelu_fused", func(r *C.bb_array, a C.bb_array, s C.bb_stream) C.int { return C.bb_gelu_fused(r, a, s) }, x)
 }
 
-// FusedScaleMask is scores·scale + mask as one compiled kernel: attention's scaled scores with an
-// additive mask (0 = attend, -inf = padding) broadcast from [batch, 1, 1, keys].
-func (sc *Scope) FusedScaleMask(scores *Array, scale float32, mask *Array) *Array {
-	return sc.op("scale_mask_fused", []*Array{scores, mask}, func(r *C.bb_array, s C.bb_stream) C.int {
-		return C.bb_scale_mask_fused(r, scores.handle(), C.float(scale), mask.handle(), s)
-	})
-}
-
 // AddLayerNorm is LayerNorm(x + residual) over the last axis of x [rows, hidden], scaled by weight
 // and shifted by bias. On CUDA it is one kernel that keeps the sum in float32; elsewhere it is
 // Add then LayerNorm.

@@ -98,7 +98,6 @@ int bb_sdpa(bb_array* res, bb_array q, bb_array k, bb_array v, float scale, bb_a
 int bb_gelu(bb_array* res, bb_array a, bb_stream s);
 int bb_masked_softmax(bb_array* res, bb_array scores, bb_array keep, bb_stream s);
 int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s);
-int bb_scale_mask_fused(bb_array* res, bb_array scores, float scale, bb_array mask, bb_stream s);
 int bb_add_layer_norm(bb_array* res, bb_array x, bb_array residual, bb_array weight, bb_array bias, float eps,
                       bb_stream s);
 int bb_masked_softmax_scaled(bb_array* res, bb_array scores, float scale, bb_array mask, bb_stream s);

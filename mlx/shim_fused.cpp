@@ -23,18 +23,8 @@ std::vector<mx::array> gelu_erf(const std::vector<mx::array>& in) {
   return {mx::astype(y, x.dtype())};
 }
 
-// scale_mask is attention's scores·scale + mask (mask additive, broadcast over heads and queries).
-std::vector<mx::array> scale_mask(const std::vector<mx::array>& in) {
-  return {mx::add(mx::multiply(in[0], in[1]), in[2])};
-}
-
 const auto& compiled_gelu() {
   static const auto f = mx::compile(gelu_erf, /*shapeless=*/true);
-  return f;
-}
-
-const auto& compiled_scale_mask() {
-  static const auto f = mx::compile(scale_mask, /*shapeless=*/true);
   return f;
 }
 
@@ -49,14 +39,6 @@ int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s) {
   return guard([&] {
     mx::StreamContext ctx(stream(s));
     put(res, compiled_gelu()({arr(a)})[0]);
-  });
-}
-
-int bb_scale_mask_fused(bb_array* res, bb_array scores, float scale, bb_array mask, bb_stream s) {
-  return guard([&] {
-    mx::StreamContext ctx(stream(s));
-    const mx::array& x = arr(scores);
-    put(res, compiled_scale_mask()({x, mx::array(scale, x.dtype()), arr(mask)})[0]);
   });
 }
 
