@@ -33,7 +33,7 @@ func main() {
 		maxBatch  = flag.Int("max-batch", 256, "rows per batch")
 		workers   = flag.Int("workers", 1, "MLX workers")
 		quantize  = flag.Int("quantize", 0, "quantize linear layers to this many bits (0 = off)")
-		cacheMB   = flag.Int("cache-mb", 512, "MLX buffer cache limit in MiB (-1: MLX's default); 512 as bertbatch run sets on the CPU")
+		cacheMB   = flag.Int("cache-mb", -2, "MLX buffer cache limit in MiB (-1: MLX's default; -2: 512 on the CPU as bertbatch run sets, MLX's default on a GPU)")
 		lengths   = flag.String("lengths", "", "read row lengths from this file (one per line) instead of the built-in log-normal mix")
 	)
 	flag.Parse()
@@ -44,6 +44,9 @@ func main() {
 	if *peak {
 		emit(measurePeak(dev, dt))
 		return
+	}
+	if *cacheMB == -2 && dev == mlx.CPU {
+		*cacheMB = 512
 	}
 	if *cacheMB >= 0 {
 		mlx.SetCacheLimit(uint64(*cacheMB) << 20)
