@@ -97,7 +97,8 @@ type Batching struct {
 	MaxTokens int `yaml:"max_tokens" default:"16384" min:"1" max:"16777216" hash:"-"`
 	// MaxBatchSize bounds the rows in one batch.
 	MaxBatchSize int `yaml:"max_batch_size" default:"256" min:"1" max:"65536" hash:"-"`
-	// SortWindow is how many rows are grouped by length before batching; 1 keeps input order in batches.
+	// SortWindow is how many rows are grouped by length before batching; the pipeline raises a window smaller than
+	// MaxBatchSize to it, since a batch never spans two windows.
 	SortWindow int `yaml:"sort_window" default:"4096" min:"1" max:"16777216" hash:"-"`
 	// MaxLength is the longest row in tokens, special tokens included; 0 means the model's own limit.
 	MaxLength int `yaml:"max_length" default:"0" min:"0" max:"1048576"`
