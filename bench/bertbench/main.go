@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bertbatch/bertbatch/bench/internal/shapes"
 	"github.com/bertbatch/bertbatch/bert"
 	"github.com/bertbatch/bertbatch/mlx"
 )
@@ -74,14 +75,9 @@ func main() {
 func loadModel(dir, shape string, dt mlx.Dtype, dev mlx.DeviceType, q int) (*bert.Model, string) {
 	opts := bert.Options{Dtype: dt, Device: dev, Quantize: q}
 	if shape != "" {
-		tmp, err := os.MkdirTemp("", "bertbench")
+		tmp, err := shapes.Dir(shape)
 		check(err)
 		defer os.RemoveAll(tmp)
-		cfg, ok := shapes[shape]
-		if !ok {
-			check(fmt.Errorf("unknown shape %q", shape))
-		}
-		check(os.WriteFile(filepath.Join(tmp, "config.json"), []byte(cfg), 0o644))
 		opts.RandomInit = true
 		m, err := bert.LoadDir(tmp, opts)
 		check(err)
@@ -90,12 +86,6 @@ func loadModel(dir, shape string, dt mlx.Dtype, dev mlx.DeviceType, q int) (*ber
 	m, err := bert.LoadDir(dir, opts)
 	check(err)
 	return m, filepath.Base(dir)
-}
-
-var shapes = map[string]string{
-	"minilm-l6":  `{"model_type":"bert","hidden_size":384,"num_hidden_layers":6,"num_attention_heads":12,"intermediate_size":1536,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
-	"bert-base":  `{"model_type":"bert","hidden_size":768,"num_hidden_layers":12,"num_attention_heads":12,"intermediate_size":3072,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
-	"bert-large": `{"model_type":"bert","hidden_size":1024,"num_hidden_layers":24,"num_attention_heads":16,"intermediate_size":4096,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
 }
 
 // measureModel runs the workload twice (warm-up, then timed) through n workers.

@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/bertbatch/bertbatch/bench/internal/shapes"
 	"github.com/bertbatch/bertbatch/bert"
 	"github.com/bertbatch/bertbatch/mlx"
 )
@@ -39,7 +40,7 @@ func main() {
 	check(err)
 	dir, label := *modelDir, filepath.Base(*modelDir)
 	if *shape != "" {
-		tmp, err := shapeDir(*shape)
+		tmp, err := shapes.Dir(*shape)
 		check(err)
 		defer os.RemoveAll(tmp)
 		dir, label = tmp, *shape
@@ -162,25 +163,6 @@ func cosine(a, b []float32) float64 {
 		nb += float64(b[i]) * float64(b[i])
 	}
 	return dot / math.Sqrt(na*nb)
-}
-
-// shapes are the random-weight shapes bench/bertbench measures.
-var shapes = map[string]string{
-	"minilm-l6":  `{"model_type":"bert","hidden_size":384,"num_hidden_layers":6,"num_attention_heads":12,"intermediate_size":1536,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
-	"bert-base":  `{"model_type":"bert","hidden_size":768,"num_hidden_layers":12,"num_attention_heads":12,"intermediate_size":3072,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
-	"bert-large": `{"model_type":"bert","hidden_size":1024,"num_hidden_layers":24,"num_attention_heads":16,"intermediate_size":4096,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
-}
-
-func shapeDir(name string) (string, error) {
-	cfg, ok := shapes[name]
-	if !ok {
-		return "", fmt.Errorf("unknown shape %q (want minilm-l6, bert-base or bert-large)", name)
-	}
-	tmp, err := os.MkdirTemp("", "gpucheck")
-	if err != nil {
-		return "", err
-	}
-	return tmp, os.WriteFile(filepath.Join(tmp, "config.json"), []byte(cfg), 0o644)
 }
 
 func emit(v map[string]any) {

@@ -16,12 +16,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"sync"
 	"time"
 
+	"github.com/bertbatch/bertbatch/bench/internal/shapes"
 	"github.com/bertbatch/bertbatch/bert"
 	"github.com/bertbatch/bertbatch/mlx"
 )
@@ -45,14 +45,9 @@ func main() {
 	check(err)
 	dt, err := mlx.ParseDtype(*dtypeName)
 	check(err)
-	tmp, err := os.MkdirTemp("", "gpuprof")
+	tmp, err := shapes.Dir(*shape)
 	check(err)
 	defer os.RemoveAll(tmp)
-	cfg, ok := shapes[*shape]
-	if !ok {
-		check(fmt.Errorf("unknown shape %q", *shape))
-	}
-	check(os.WriteFile(filepath.Join(tmp, "config.json"), []byte(cfg), 0o644))
 	m, err := bert.LoadDir(tmp, bert.Options{Dtype: dt, Device: dev, RandomInit: true})
 	check(err)
 	defer m.Close()
@@ -262,12 +257,6 @@ func rowTokens(r []int32) int {
 		n--
 	}
 	return n
-}
-
-var shapes = map[string]string{
-	"minilm-l6":  `{"model_type":"bert","hidden_size":384,"num_hidden_layers":6,"num_attention_heads":12,"intermediate_size":1536,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
-	"bert-base":  `{"model_type":"bert","hidden_size":768,"num_hidden_layers":12,"num_attention_heads":12,"intermediate_size":3072,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
-	"bert-large": `{"model_type":"bert","hidden_size":1024,"num_hidden_layers":24,"num_attention_heads":16,"intermediate_size":4096,"vocab_size":30522,"max_position_embeddings":512,"type_vocab_size":2,"layer_norm_eps":1e-12}`,
 }
 
 func envSummary() string {
