@@ -80,7 +80,7 @@ func (r *Reader) Read(ctx context.Context, columns []string, maxRows int64, skip
 	if err != nil {
 		return err
 	}
-	defer b.release()
+	defer b.Release()
 	return r.withRecords(func(_ []string, cr *csv.Reader) error {
 		u := chunk.Unit{File: r.path}
 		skipping := skip.Has(chunk.Unit{File: r.path, Rows: maxRows})
@@ -124,7 +124,7 @@ func (r *Reader) flush(b *batch, u chunk.Unit, skipped bool, skip chunk.Skip, em
 	if skipped {
 		return nil
 	}
-	c := b.finish(u)
+	c := b.Finish(u)
 	if skip.Has(u) {
 		c.Release()
 		return nil

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/bertbatch/bertbatch/io/chunk"
@@ -15,12 +14,10 @@ import (
 
 // batch gathers the rows of one unit into Arrow builders.
 type batch struct {
-	path     string
-	fields   []arrow.Field
-	index    map[string]int
-	builders []array.Builder
-	values   []json.RawMessage // the current row's value per field
-	problems []*chunk.RowError
+	path string
+	chunk.Builder
+	index  map[string]int
+	values []json.RawMessage // the current row's value per field
 }
 
 // newBatch prepares builders for the named columns.
@@ -32,9 +29,9 @@ func (r *Reader) newBatch(columns []string) (*batch, error) {
 			return nil, fmt.Errorf("%s: column %q not found in the first rows' keys", r.path, name)
 		}
 		f := r.schema.Field(idx[0])
-		b.fields = append(b.fields, f)
+		b.Fields = append(b.Fields, f)
 		b.index[name] = i
-		b.builders = append(b.builders, array.NewBuilder(r.mem, f.Type))
+		b.Builders = append(b.Builders, array.NewBuilder(r.mem, f.Type))
 	}
 	return b, nil
 }
@@ -52,19 +49,19 @@ func (b *batch) append(line []byte, row int64, lineNo int) {
 		b.problem(row, "", fmt.Sprintf("line %d: %v", lineNo, err))
 	}
 	for i, raw := range b.values {
-		if err := appendValue(b.builders[i], raw); err != nil {
-			b.builders[i].AppendNull()
-			b.problem(row, b.fields[i].Name, fmt.Sprintf("%v (line %d)", err, lineNo))
+		if err := appendValue(b.Builders[i], raw); err != nil {
+			b.Builders[i].AppendNull()
+			b.problem(row, b.Fields[i].Name, fmt.Sprintf("%v (line %d)", err, lineNo))
 		}
 	}
 }
 
 // problem records the first problem of a row.
 func (b *batch) problem(row int64, column, reason string) {
-	if n := len(b.problems); n > 0 && b.problems[n-1].Row == row {
+	if n := len(b.Problems); n > 0 && b.Problems[n-1].Row == row {
 		return
 	}
-	b.problems = append(b.problems, &chunk.RowError{File: b.path, Row: row, Column: column, Reason: reason})
+	b.Problems = append(b.Problems, &chunk.RowError{File: b.path, Row: row, Column: column, Reason: reason})
 }
 
 // appendValue appends raw (nil: key absent) to bld or says why it does not fit.
@@ -161,25 +158,4 @@ func short(raw json.RawMessage) string {
 		return string(raw[:60]) + "…"
 	}
 	return string(raw)
-}
-
-// finish returns the gathered rows as unit u's chunk and resets b.
-func (b *batch) finish(u chunk.Unit) chunk.Chunk {
-	cols := make([]arrow.Array, len(b.builders))
-	for i, bld := range b.builders {
-		cols[i] = bld.NewArray()
-	}
-	rec := array.NewRecordBatch(arrow.NewSchema(b.fields, nil), cols, u.Rows)
-	for _, c := range cols {
-		c.Release()
-	}
-	c := chunk.Chunk{Unit: u, Record: rec, Problems: b.problems}
-	b.problems = nil
-	return c
-}
-
-func (b *batch) release() {
-	for _, bld := range b.builders {
-		bld.Release()
-	}
 }

@@ -81,14 +81,14 @@ func (r *Reader) Read(ctx context.Context, columns []string, maxRows int64, skip
 	if err != nil {
 		return err
 	}
-	defer b.release()
+	defer b.Release()
 	u := chunk.Unit{File: r.path}
 	skipping := skip.Has(chunk.Unit{File: r.path, Rows: maxRows})
 	flush := func() error {
 		if skipping {
 			return nil
 		}
-		c := b.finish(u)
+		c := b.Finish(u)
 		if skip.Has(u) {
 			c.Release()
 			return nil
