@@ -72,29 +72,48 @@ func (m *Model) block(sc *mlx.Scope, l *layer, x *mlx.Array, at attention, B, L 
 	c := m.Config
 	H, NH, HD := c.HiddenSize, c.NumAttentionHeads, c.HeadDim()
 	qkv := m.dense(sc, x, &l.qkv) // [B·L, 3H]
-	heads := func(part int) *mlx.Array {
-		t := sc.Slice(qkv, []int{0, part * H}, []int{B * L, (part + 1) * H})
-		return sc.Transpose(sc.Reshape(t, B, L, NH, HD), 0, 2, 1, 3)
+	var attn *mlx.Array
+	if m.cpuKernels(sc) {
+		attn = sc.AttentionQKV(qkv, at.keep, NH, at.scale)
+	} else {
+		heads := func(part int) *mlx.Array {
+			t := sc.Slice(qkv, []int{0, part * H}, []int{B * L, (part + 1) * H})
+			return sc.Transpose(sc.Reshape(t, B, L, NH, HD), 0, 2, 1, 3)
+		}
+		attn = at.apply(heads(0), heads(1), heads(2))
+		attn = sc.Reshape(sc.Transpose(attn, 0, 2, 1, 3), B*L, H)
 	}
-	attn := at.apply(heads(0), heads(1), heads(2))
-	attn = sc.Reshape(sc.Transpose(attn, 0, 2, 1, 3), B*L, H)
 	x = m.addNorm(sc, m.dense(sc, attn, &l.out), x, l.attnNorm)
-	h := m.activation(sc, m.dense(sc, x, &l.up))
+	h := m.intermediate(sc, x, &l.up)
 	return m.addNorm(sc, m.dense(sc, h, &l.down), x, l.outNorm)
 }
 
-// addNorm is LayerNorm(x + residual): on a GPU one fused kernel, on the CPU an add and a norm.
+// addNorm is LayerNorm(x + residual) as one fused kernel.
 func (m *Model) addNorm(sc *mlx.Scope, x, residual *mlx.Array, n layerNorm) *mlx.Array {
-	if sc.Stream().Device() != mlx.CPU {
-		return sc.AddLayerNorm(x, residual, n.w, n.b, float32(m.Config.LayerNormEps))
+	return sc.AddLayerNorm(x, residual, n.w, n.b, float32(m.Config.LayerNormEps))
+}
+
+// cpuKernels reports whether the layer runs on the CPU kernels of the mlx package (float32 on a
+// CPU stream): fused attention from the QKV projection, dense layers with the bias and GELU fused.
+func (m *Model) cpuKernels(sc *mlx.Scope) bool {
+	return sc.Stream().Device() == mlx.CPU && m.dtype == mlx.Float32
+}
+
+// intermediate is the feed-forward block's first half, activation(x·Wᵀ + b).
+func (m *Model) intermediate(sc *mlx.Scope, x *mlx.Array, l *linear) *mlx.Array {
+	if l.scales == nil && m.cpuKernels(sc) && m.Config.HiddenAct == "gelu" {
+		return sc.Dense(x, l.w, l.b, true)
 	}
-	return m.norm(sc, sc.Add(x, residual), n)
+	return m.activation(sc, m.dense(sc, x, l))
 }
 
 // dense is x·Wᵀ + b.
 func (m *Model) dense(sc *mlx.Scope, x *mlx.Array, l *linear) *mlx.Array {
 	if l.scales != nil {
 		return sc.Add(sc.QuantizedMatmul(x, l.w, l.scales, l.qbias, l.groupSize, l.bits), l.b)
+	}
+	if m.cpuKernels(sc) {
+		return sc.Dense(x, l.w, l.b, false)
 	}
 	return sc.AddMM(l.b, x, sc.Transpose(l.w, 1, 0))
 }

@@ -13,8 +13,8 @@ func (sc *Scope) FusedGELU(x *Array) *Array {
 }
 
 // AddLayerNorm is LayerNorm(x + residual) over the last axis of x [rows, hidden], scaled by weight
-// and shifted by bias. On CUDA it is one kernel that keeps the sum in float32; elsewhere it is
-// Add then LayerNorm.
+// and shifted by bias. On CUDA it is one kernel that keeps the sum in float32; on CPU streams in
+// float32 one vectorised kernel; elsewhere Add then LayerNorm.
 func (sc *Scope) AddLayerNorm(x, residual, weight, bias *Array, eps float32) *Array {
 	return sc.op("add_layer_norm", []*Array{x, residual, weight, bias}, func(r *C.bb_array, s C.bb_stream) C.int {
 		return C.bb_add_layer_norm(r, x.handle(), residual.handle(), weight.handle(), bias.handle(), C.float(eps), s)

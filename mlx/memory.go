@@ -51,3 +51,10 @@ func SetBLASThreads(n int) bool {
 	}
 	return ok == 1
 }
+
+// SetKernelThreads sets how many threads each of the shim's own CPU kernels (attention, softmax,
+// GELU, LayerNorm) may use; the default is every core. Several CPU workers run best with one
+// each, like the BLAS threads.
+func SetKernelThreads(n int) error {
+	return call("set_kernel_threads", func() C.int { return C.bb_set_kernel_threads(C.int(n)) })
+}

@@ -238,3 +238,22 @@ func (sc *Scope) MaskedSoftmax(scores, keep *Array) *Array {
 		return C.bb_masked_softmax(r, scores.handle(), keep.handle(), s)
 	})
 }
+
+// AttentionQKV is BERT's self-attention straight from the fused projection qkv [B·L, 3·H] (q, k
+// and v side by side, heads of H/heads columns) with keep [B, L] (1 = attend): softmax(scale·q·kᵀ,
+// padding masked)·v, heads side by side as [B·L, H]. Float32 on CPU streams only; a prefix mask
+// (padding at the end) computes only the kept keys.
+func (sc *Scope) AttentionQKV(qkv, keep *Array, heads int, scale float32) *Array {
+	return sc.op("attention_qkv", []*Array{qkv, keep}, func(r *C.bb_array, s C.bb_stream) C.int {
+		return C.bb_attention_qkv(r, qkv.handle(), keep.handle(), C.int(heads), C.float(scale), s)
+	})
+}
+
+// Dense is x·wᵀ + b for x [rows, in], w [out, in] and b [out], followed by the exact-form GELU
+// when gelu is true. On CPU streams in float32 it is one kernel (the bias copied into the output,
+// one matrix product added to it, GELU in place); elsewhere AddMM, then GELU composed from erf.
+func (sc *Scope) Dense(x, w, b *Array, gelu bool) *Array {
+	return sc.op("dense", []*Array{x, w, b}, func(r *C.bb_array, s C.bb_stream) C.int {
+		return C.bb_dense(r, x.handle(), w.handle(), b.handle(), C.bool(gelu), s)
+	})
+}

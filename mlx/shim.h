@@ -48,6 +48,9 @@ int bb_synchronize(bb_stream s);
  * one whose control function is known (OpenBLAS, MKL); res is 1 when it was set, 0 otherwise. */
 int bb_set_blas_threads(int* res, int n);
 
+/* Threads each CPU kernel of the shim (attention, softmax, GELU, LayerNorm) may use; n >= 1. */
+int bb_set_kernel_threads(int n);
+
 /* Memory. */
 int bb_active_memory(size_t* res);
 int bb_peak_memory(size_t* res);
@@ -97,6 +100,12 @@ int bb_layer_norm(bb_array* res, bb_array x, bb_array weight, bb_array bias, flo
 int bb_sdpa(bb_array* res, bb_array q, bb_array k, bb_array v, float scale, bb_array mask, bb_stream s);
 int bb_gelu(bb_array* res, bb_array a, bb_stream s);
 int bb_masked_softmax(bb_array* res, bb_array scores, bb_array keep, bb_stream s);
+/* x·wᵀ + b for x [rows, in], w [out, in], b [out], then the exact-form GELU when gelu is true:
+ * one primitive on CPU streams in float32, addmm (and erf) elsewhere. */
+int bb_dense(bb_array* res, bb_array x, bb_array w, bb_array b, bool gelu, bb_stream s);
+/* BERT self-attention from the fused projection qkv [B·L, 3H] and keep [B, L] (1 = attend) to
+ * [B·L, H]: float32 on CPU streams only. */
+int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, float scale, bb_stream s);
 int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s);
 int bb_add_layer_norm(bb_array* res, bb_array x, bb_array residual, bb_array weight, bb_array bias, float eps,
                       bb_stream s);

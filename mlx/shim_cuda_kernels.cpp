@@ -5,8 +5,9 @@
 //                   input, one write, instead of an add pass and a norm pass);
 //   masked_softmax  softmax(scores·scale + mask) over the last axis with an additive per-key mask
 //                   (one read and one write of the scores instead of two of each).
-// Both assign one warp to one row and compute in float32. Where MLX has no CUDA backend (Metal)
-// the same results are composed from standard MLX operations.
+// Both assign one warp to one row and compute in float32. On CPU streams add_layer_norm runs the
+// CPU primitive of shim_cpu_layernorm.cpp; where MLX has no CUDA backend (Metal) the same results
+// are composed from standard MLX operations.
 #include <stdexcept>
 #include <string>
 
@@ -126,6 +127,10 @@ int bb_add_layer_norm(bb_array* res, bb_array x, bb_array residual, bb_array wei
   return guard([&] {
     const mx::Stream& st = stream(s);
     const mx::array& a = arr(x);
+    if (cpu_layer_norm_applies(st, a, arr(weight), arr(bias)) && arr(residual).dtype() == mx::float32) {
+      put(res, cpu_layer_norm(a, &arr(residual), arr(weight), arr(bias), eps, st));
+      return;
+    }
     if (!cuda_stream(st)) {
       put(res, mx::fast::layer_norm(mx::add(a, arr(residual), st), arr(weight), arr(bias), eps, st));
       return;

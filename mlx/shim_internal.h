@@ -39,6 +39,15 @@ inline mx::Stream& stream(bb_stream s) {
 
 inline void put(bb_array* res, mx::array a) { res->ctx = new mx::array(std::move(a)); }
 
+// cpu_layer_norm_applies reports whether cpu_layer_norm takes these arrays on stream s: a CPU
+// stream, float32, weight and bias of x's last dimension.
+bool cpu_layer_norm_applies(const mx::Stream& s, const mx::array& x, const mx::array& w, const mx::array& b);
+
+// cpu_layer_norm is LayerNorm(x + residual) over the last axis as one CPU primitive; residual may
+// be null.
+mx::array cpu_layer_norm(const mx::array& x, const mx::array* residual, const mx::array& w, const mx::array& b,
+                         float eps, const mx::Stream& s);
+
 mx::Dtype to_dtype(bb_dtype d);
 bb_dtype from_dtype(mx::Dtype d);
 

@@ -91,7 +91,14 @@ int bb_softmax(bb_array* res, bb_array a, int axis, bb_stream s) {
 }
 
 int bb_layer_norm(bb_array* res, bb_array x, bb_array weight, bb_array bias, float eps, bb_stream s) {
-  return guard([&] { put(res, mx::fast::layer_norm(arr(x), arr(weight), arr(bias), eps, stream(s))); });
+  return guard([&] {
+    const mx::Stream& st = stream(s);
+    if (cpu_layer_norm_applies(st, arr(x), arr(weight), arr(bias))) {
+      put(res, cpu_layer_norm(arr(x), nullptr, arr(weight), arr(bias), eps, st));
+      return;
+    }
+    put(res, mx::fast::layer_norm(arr(x), arr(weight), arr(bias), eps, st));
+  });
 }
 
 int bb_sdpa(bb_array* res, bb_array q, bb_array k, bb_array v, float scale, bb_array mask, bb_stream s) {

@@ -338,7 +338,10 @@ const cpuCacheLimit = 512 << 20
 func tuneCPU(workers int) {
 	mlx.SetCacheLimit(cpuCacheLimit)
 	if workers > 1 {
-		// Each worker's matrix products on its own core: idle BLAS threads would spin on them.
-		mlx.SetBLASThreads(max(1, runtime.NumCPU()/workers))
+		// Each worker's matrix products and kernels on its own core: idle BLAS threads would
+		// spin on the cores the other workers need.
+		perWorker := max(1, runtime.NumCPU()/workers)
+		mlx.SetBLASThreads(perWorker)
+		_ = mlx.SetKernelThreads(perWorker) // perWorker ≥ 1, which is all it checks
 	}
 }

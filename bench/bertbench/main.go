@@ -54,6 +54,7 @@ func main() {
 	}
 	if dev == mlx.CPU && *workers > 1 {
 		mlx.SetBLASThreads(max(1, runtime.NumCPU() / *workers))
+		_ = mlx.SetKernelThreads(max(1, runtime.NumCPU() / *workers))
 	}
 	m, label := loadModel(*modelDir, *shape, dt, dev, *quantize)
 	defer m.Close()
