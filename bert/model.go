@@ -140,6 +140,5 @@ func (m *Model) Close() {
 	}
 }
 
-
 // ErrClosed is returned by a closed model.
 var ErrClosed = errors.New("bert: model is closed")
