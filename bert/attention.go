@@ -6,25 +6,34 @@ import (
 	"github.com/bertbatch/bertbatch/mlx"
 )
 
-// attention computes softmax(q·kᵀ/√d with padding masked)·v over [batch, heads, length, headDim].
-//
-// On a GPU it is two batched matmuls around one fused scale, mask and softmax kernel, with an
-// additive mask built once per batch and shared by every layer. MLX's fused
-// scaled_dot_product_attention (cuDNN on CUDA) was measured slower end to end: each call costs
-// host time that grows with the number of distinct batch shapes (see docs/gpu.md). On the CPU,
-// whose fused path is not fused, two batched matmuls around a vectorised masked softmax.
-type attention struct {
-	sc    *mlx.Scope
-	scale float32
-	keep  *mlx.Array // [B, L] float32, 1 = attend
-	mask  *mlx.Array // [B, L] in the compute dtype, 0 = attend, -inf = padding; GPU path only
-	cpu   bool
+// attender is a batch's self-attention: it maps a layer's fused projection qkv [rows, 3H] (q, k
+// and v side by side) to the heads' outputs [rows, H]. paddedAttention takes a [rows·length] grid
+// with a mask; packedAttention takes sequences laid end to end.
+type attender interface {
+	attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array
 }
 
-func (m *Model) newAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) attention {
-	at := attention{sc: sc, scale: float32(1 / math.Sqrt(float64(m.Config.HeadDim()))), keep: keep}
-	at.cpu = sc.Stream().Device() == mlx.CPU
-	if !at.cpu {
+// paddedAttention computes softmax(q·kᵀ/√d with padding masked)·v on a padded batch.
+//
+// On the CPU in float32 it is one kernel reading q, k and v in place (mlx AttentionQKV). On a GPU
+// it is two batched matmuls around one fused scale, mask and softmax kernel, with an additive mask
+// built once per batch and shared by every layer. MLX's fused scaled_dot_product_attention (cuDNN
+// on CUDA) was measured slower end to end: each call costs host time that grows with the number
+// of distinct batch shapes (see docs/gpu.md). Elsewhere, two batched matmuls around the masked
+// softmax.
+type paddedAttention struct {
+	B, L, heads, headDim int
+	scale                float32
+	keep                 *mlx.Array // [B, L] float32, 1 = attend
+	mask                 *mlx.Array // [B, L] in the compute dtype, 0 = attend, -inf = padding; GPU path only
+	fused                bool       // the CPU kernel applies
+}
+
+func (m *Model) newPaddedAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) paddedAttention {
+	c := m.Config
+	at := paddedAttention{B: B, L: L, heads: c.NumAttentionHeads, headDim: c.HeadDim(), scale: m.attentionScale(), keep: keep}
+	at.fused = m.cpuKernels(sc)
+	if sc.Stream().Device() != mlx.CPU {
 		// Built once per batch, shared by every layer.
 		attend := sc.Greater(keep, sc.Scalar(0, mlx.Float32))
 		at.mask = sc.Where(attend, sc.Scalar(0, m.dtype), sc.Scalar(math.Inf(-1), m.dtype))
@@ -32,14 +41,40 @@ func (m *Model) newAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) attention
 	return at
 }
 
-func (a attention) apply(q, k, v *mlx.Array) *mlx.Array {
-	sc := a.sc
-	if !a.cpu {
-		scores := sc.Matmul(q, sc.Transpose(k, 0, 1, 3, 2))
-		return sc.Matmul(sc.ScaledMaskedSoftmax(scores, a.scale, a.mask), v)
+func (m *Model) attentionScale() float32 { return float32(1 / math.Sqrt(float64(m.Config.HeadDim()))) }
+
+func (a paddedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
+	if a.fused {
+		return sc.AttentionQKV(qkv, a.keep, a.heads, a.scale)
 	}
-	dt := q.Dtype()
-	scores := sc.Matmul(sc.Multiply(q, sc.Scalar(float64(a.scale), dt)), sc.Transpose(k, 0, 1, 3, 2))
-	probs := sc.MaskedSoftmax(sc.AsType(scores, mlx.Float32), a.keep)
-	return sc.Matmul(sc.AsType(probs, dt), v)
+	B, L, H := a.B, a.L, a.heads*a.headDim
+	heads := func(part int) *mlx.Array {
+		t := sc.Slice(qkv, []int{0, part * H}, []int{B * L, (part + 1) * H})
+		return sc.Transpose(sc.Reshape(t, B, L, a.heads, a.headDim), 0, 2, 1, 3)
+	}
+	q, k, v := heads(0), heads(1), heads(2)
+	var out *mlx.Array
+	if a.mask != nil {
+		scores := sc.Matmul(q, sc.Transpose(k, 0, 1, 3, 2))
+		out = sc.Matmul(sc.ScaledMaskedSoftmax(scores, a.scale, a.mask), v)
+	} else {
+		dt := q.Dtype()
+		scores := sc.Matmul(sc.Multiply(q, sc.Scalar(float64(a.scale), dt)), sc.Transpose(k, 0, 1, 3, 2))
+		probs := sc.MaskedSoftmax(sc.AsType(scores, mlx.Float32), a.keep)
+		out = sc.Matmul(sc.AsType(probs, dt), v)
+	}
+	return sc.Reshape(sc.Transpose(out, 0, 2, 1, 3), B*L, H)
+}
+
+// packedAttention is attention over sequences laid end to end (mlx AttentionVarlen): no padding
+// is computed, and q, k and v are read in place.
+type packedAttention struct {
+	offsets         *mlx.Array // [B+1] int32
+	heads           int
+	scale           float32
+	longest, tokens int
+}
+
+func (a packedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
+	return sc.AttentionVarlen(qkv, a.offsets, a.heads, a.scale, a.longest, a.tokens)
 }

@@ -31,6 +31,9 @@ func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
 	if sc.Stream().Device() != mlx.CPU {
 		p = m.Config.widen(p, m.Config.gpuLength(p.length)) // see gpubatch.go
 	}
+	if pk := m.pack(sc, p); pk != nil {
+		return m.forwardPacked(sc, p, pk), sc.Err()
+	}
 	c, w := m.Config, m.w
 	B, L, H := p.rows, p.length, c.HiddenSize
 	ids := sc.FromInt32(p.ids, B, L)
@@ -41,25 +44,29 @@ func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
 	x = sc.Reshape(x, B*L, H)
 	x = m.norm(sc, x, w.embedNorm)
 	keep := sc.AsType(sc.FromBool(p.mask, B, L), mlx.Float32) // [B, L], 1 = attend
-	at := m.newAttention(sc, keep, B, L)
-	for i := range w.layers {
-		x = m.scopedBlock(sc, &w.layers[i], x, at, B, L)
-	}
+	x = m.layers(sc, x, m.newPaddedAttention(sc, keep, B, L))
 	out := &Encoded{LastHidden: sc.Reshape(x, B, L, H), Mask: keep, Counts: p.counts, p: p}
 	return out, sc.Err()
+}
+
+// layers runs x [rows, hidden] through every encoder layer.
+func (m *Model) layers(sc *mlx.Scope, x *mlx.Array, at attender) *mlx.Array {
+	for i := range m.w.layers {
+		x = m.scopedBlock(sc, &m.w.layers[i], x, at)
+	}
+	return x
 }
 
 // scopedBlock builds one layer in a scope of its own and drops every intermediate handle as soon
 // as the layer's graph is built: the lazy graph keeps what evaluation needs, and MLX can free each
 // buffer once its last consumer has run instead of holding a whole batch's activations.
-func (m *Model) scopedBlock(sc *mlx.Scope, l *layer, x *mlx.Array, at attention, B, L int) *mlx.Array {
+func (m *Model) scopedBlock(sc *mlx.Scope, l *layer, x *mlx.Array, at attender) *mlx.Array {
 	if sc.Err() != nil {
 		return nil
 	}
 	inner := mlx.NewScope(sc.Stream())
 	defer inner.Close()
-	at.sc = inner
-	out := m.block(inner, l, x, at, B, L)
+	out := m.block(inner, l, x, at)
 	if err := inner.Err(); err != nil {
 		sc.Fail(err)
 		return nil
@@ -67,22 +74,9 @@ func (m *Model) scopedBlock(sc *mlx.Scope, l *layer, x *mlx.Array, at attention,
 	return sc.Own(inner.Keep(out))
 }
 
-// block is one transformer layer on x [rows·length, hidden].
-func (m *Model) block(sc *mlx.Scope, l *layer, x *mlx.Array, at attention, B, L int) *mlx.Array {
-	c := m.Config
-	H, NH, HD := c.HiddenSize, c.NumAttentionHeads, c.HeadDim()
-	qkv := m.dense(sc, x, &l.qkv) // [B·L, 3H]
-	var attn *mlx.Array
-	if m.cpuKernels(sc) {
-		attn = sc.AttentionQKV(qkv, at.keep, NH, at.scale)
-	} else {
-		heads := func(part int) *mlx.Array {
-			t := sc.Slice(qkv, []int{0, part * H}, []int{B * L, (part + 1) * H})
-			return sc.Transpose(sc.Reshape(t, B, L, NH, HD), 0, 2, 1, 3)
-		}
-		attn = at.apply(heads(0), heads(1), heads(2))
-		attn = sc.Reshape(sc.Transpose(attn, 0, 2, 1, 3), B*L, H)
-	}
+// block is one transformer layer on x [rows, hidden].
+func (m *Model) block(sc *mlx.Scope, l *layer, x *mlx.Array, at attender) *mlx.Array {
+	attn := at.attend(sc, m.dense(sc, x, &l.qkv))
 	x = m.addNorm(sc, m.dense(sc, attn, &l.out), x, l.attnNorm)
 	h := m.intermediate(sc, x, &l.up)
 	return m.addNorm(sc, m.dense(sc, h, &l.down), x, l.outNorm)

@@ -237,3 +237,52 @@ func TestDenseMatchesHostArithmetic(t *testing.T) {
 		})
 	}
 }
+
+func TestAttentionVarlenMatchesHostArithmetic(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, tc := range []struct {
+		name    string
+		lengths []int
+		filler  int // rows past the last sequence
+		NH, HD  int
+	}{
+		{"one sequence", []int{9}, 0, 2, 8},
+		{"several lengths", []int{1, 13, 4, 8, 17}, 0, 3, 16},
+		{"filler rows", []int{5, 3}, 6, 2, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			H := tc.NH * tc.HD
+			offsets, tokens, longest := []int32{0}, 0, 0
+			for _, n := range tc.lengths {
+				tokens += n
+				longest = max(longest, n)
+				offsets = append(offsets, int32(tokens))
+			}
+			rows := tokens + tc.filler
+			qkv := randomFloats(r, rows*3*H, 1)
+			scale := 1 / math.Sqrt(float64(tc.HD))
+			want := make([]float64, rows*H) // filler rows stay zero
+			for b, n := range tc.lengths {
+				seq := qkv[int(offsets[b])*3*H : (int(offsets[b])+n)*3*H]
+				keep := make([]float32, n)
+				for i := range keep {
+					keep[i] = 1
+				}
+				copy(want[int(offsets[b])*H:], attentionReference(seq, keep, 1, n, tc.NH, tc.HD, scale))
+			}
+			withStream(t, func(s *Stream) {
+				sc := NewScope(s)
+				defer sc.Close()
+				if !sc.AttentionVarlenSupported(Float32, tc.HD) {
+					t.Fatal("float32 packed attention is not supported on the CPU")
+				}
+				out := sc.AttentionVarlen(sc.FromFloat32(qkv, rows, 3*H), sc.FromInt32(offsets, len(offsets)), tc.NH, float32(scale), longest, tokens)
+				got, err := out.Float32s(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertClose(t, got, want, 2e-6)
+			})
+		})
+	}
+}

@@ -257,3 +257,25 @@ func (sc *Scope) Dense(x, w, b *Array, gelu bool) *Array {
 		return C.bb_dense(r, x.handle(), w.handle(), b.handle(), C.bool(gelu), s)
 	})
 }
+
+// AttentionVarlenSupported reports whether AttentionVarlen runs on sc's stream for this compute
+// dtype and head size: float32 on the CPU; float16 or bfloat16 on CUDA, head size a multiple of 16
+// up to 128.
+func (sc *Scope) AttentionVarlenSupported(dtype Dtype, headDim int) bool {
+	var ok C.bool
+	err := call("attention_varlen_supported", func() C.int {
+		return C.bb_attention_varlen_supported(&ok, dtype.c(), C.int(headDim), sc.stream.handle())
+	})
+	return err == nil && bool(ok)
+}
+
+// AttentionVarlen is BERT's self-attention over packed sequences: qkv [T, 3·H] holds every
+// sequence's tokens end to end (q, k, v side by side, heads of H/heads columns) and offsets
+// [B+1] (int32) says where each starts: sequence b is rows offsets[b] to offsets[b+1]. No
+// padding is computed; rows from offsets[B] on come out zero. longest is the longest sequence's
+// length and tokens is offsets[B]. The result is [T, H].
+func (sc *Scope) AttentionVarlen(qkv, offsets *Array, heads int, scale float32, longest, tokens int) *Array {
+	return sc.op("attention_varlen", []*Array{qkv, offsets}, func(r *C.bb_array, s C.bb_stream) C.int {
+		return C.bb_attention_varlen(r, qkv.handle(), offsets.handle(), C.int(heads), C.float(scale), C.int(longest), C.int(tokens), s)
+	})
+}

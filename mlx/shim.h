@@ -106,6 +106,14 @@ int bb_dense(bb_array* res, bb_array x, bb_array w, bb_array b, bool gelu, bb_st
 /* BERT self-attention from the fused projection qkv [B·L, 3H] and keep [B, L] (1 = attend) to
  * [B·L, H]: float32 on CPU streams only. */
 int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, float scale, bb_stream s);
+/* BERT self-attention over packed sequences: qkv [T, 3H] holds the tokens of every sequence end to
+ * end, int32 offsets [B+1] where sequence b is rows offsets[b] to offsets[b+1]; result [T, H], rows
+ * from offsets[B] on zero. longest is the longest sequence's length and tokens is offsets[B] (the
+ * GPU kernel sizes its launch by them). CPU streams in float32, CUDA streams in float16/bfloat16 with a head
+ * size that is a multiple of 16 up to 128 (bb_attention_varlen_supported says). */
+int bb_attention_varlen_supported(bool* res, bb_dtype dtype, int head_dim, bb_stream s);
+int bb_attention_varlen(bb_array* res, bb_array qkv, bb_array offsets, int heads, float scale, int longest, int tokens,
+                        bb_stream s);
 int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s);
 int bb_add_layer_norm(bb_array* res, bb_array x, bb_array residual, bb_array weight, bb_array bias, float eps,
                       bb_stream s);

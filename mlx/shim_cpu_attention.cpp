@@ -1,11 +1,15 @@
 // BERT self-attention on the CPU as one MLX primitive, straight from the fused QKV projection.
 //
-// Input qkv is [B·L, 3H] (q, k and v side by side, heads of HD = H/NH columns each) and keep is
-// [B, L] (1 = attend). For each row b and head h the kernel reads q, k and v in place through
-// BLAS leading dimensions (no transposed copies), computes S = scale·q·kᵀ, the softmax of each
-// row of S and S·v, and writes the result into its head's columns of out [B·L, H]. When a row's
-// mask is a prefix (its first n keys kept, the rest padding, as tokenizers produce), only those
-// n keys are computed; other masks are applied key by key. Work is split over (row, head) pairs.
+// Input qkv holds q, k and v side by side, heads of HD = H/NH columns each, in one of two layouts:
+//   padded  qkv [B·L, 3H] with keep [B, L] (1 = attend). When a row's mask is a prefix (its first
+//           n keys kept, the rest padding, as tokenizers produce), only those n keys are computed;
+//           other masks are applied key by key.
+//   packed  qkv [T, 3H] with offsets [B+1] (int32): sequence b is rows offsets[b] to
+//           offsets[b+1], with no padding at all; rows from offsets[B] on are zeros in the output.
+// For each sequence b and head h the kernel reads q, k and v in place through BLAS leading
+// dimensions (no transposed copies), computes S = scale·q·kᵀ, the softmax of each row of S and
+// S·v, and writes the result into its head's columns of out [rows, H]. Work is split over
+// (sequence, head) pairs.
 #include <stdexcept>
 
 #include "mlx/backend/cpu/encoder.h"
@@ -26,30 +30,54 @@ int prefix_length(const float* keep, int L) {
   return n;
 }
 
-struct Shape {
-  int B, L, NH, HD;
-  int H() const { return NH * HD; }
+// Span is one sequence of a batch: its first row, its query rows and its keys (-1: the keys are
+// all rows, masked one by one with keep).
+struct Span {
+  size_t row0;
+  int queries, keys;
+  const float* keep;
 };
 
-// attend_head computes one (row, head) pair; s is scratch of at least L·L floats.
-void attend_head(const float* qkv, const float* keep, float* out, const Shape& d, int prefix, float scale, float* s) {
-  const int H = d.H(), ld = 3 * H, L = d.L;
+// attend_head computes one (sequence, head) pair; s is scratch of at least queries·max(keys, 1)
+// floats. qkv and out point at the sequence's first row, head h's columns.
+void attend_head(const float* qkv, float* out, int H, int HD, const Span& sp, float scale, float* s) {
+  const int ld = 3 * H, L = sp.queries;
   const float *q = qkv, *k = qkv + H, *v = qkv + 2 * H;
-  const int keys = prefix >= 0 ? prefix : L;
+  const int keys = sp.keys >= 0 ? sp.keys : L;
   if (keys == 0) {  // nothing to attend to: zeros, as the masked softmax gives
-    for (int i = 0; i < L; i++) std::fill(out + size_t(i) * H, out + size_t(i) * H + d.HD, 0.f);
+    for (int i = 0; i < L; i++) std::fill(out + size_t(i) * H, out + size_t(i) * H + HD, 0.f);
     return;
   }
-  cblas_sgemm()(kCblasRowMajor, kCblasNoTrans, kCblasTrans, L, keys, d.HD, scale, q, ld, k, ld, 0.f, s, keys);
+  cblas_sgemm()(kCblasRowMajor, kCblasNoTrans, kCblasTrans, L, keys, HD, scale, q, ld, k, ld, 0.f, s, keys);
   for (int i = 0; i < L; i++) {
     float* row = s + size_t(i) * keys;
-    if (prefix >= 0) {
+    if (sp.keys >= 0) {
       softmax_row(row, keys);
     } else {
-      masked_softmax_row(row, keep, row, keys);
+      masked_softmax_row(row, sp.keep, row, keys);
     }
   }
-  cblas_sgemm()(kCblasRowMajor, kCblasNoTrans, kCblasNoTrans, L, d.HD, keys, 1.f, s, keys, v, ld, 0.f, out, H);
+  cblas_sgemm()(kCblasRowMajor, kCblasNoTrans, kCblasNoTrans, L, HD, keys, 1.f, s, keys, v, ld, 0.f, out, H);
+}
+
+// spans lists a batch's sequences from keep [B, L] (padded) or offsets [B+1] (packed).
+std::vector<Span> spans(const mx::array& second) {
+  std::vector<Span> out;
+  if (second.dtype() == mx::int32) {
+    const int32_t* off = second.data<int32_t>();
+    for (int b = 0; b + 1 < second.shape(0); b++) {
+      const int n = off[b + 1] - off[b];
+      out.push_back({size_t(off[b]), n, n, nullptr});
+    }
+    return out;
+  }
+  const int B = second.shape(0), L = second.shape(1);
+  const float* kp = second.data<float>();
+  for (int b = 0; b < B; b++) {
+    const float* keep = kp + size_t(b) * L;
+    out.push_back({size_t(b) * L, L, prefix_length(keep, L), keep});
+  }
+  return out;
 }
 
 class BertAttention : public mx::UnaryPrimitive {
@@ -58,28 +86,32 @@ class BertAttention : public mx::UnaryPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array& qkv = inputs[0];
-    const mx::array& keep = inputs[1];
+    const mx::array& second = inputs[1];  // keep [B, L] float32 or offsets [B+1] int32
     out.set_data(mx::allocator::malloc(out.nbytes()));
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(qkv);
-    enc.set_input_array(keep);
+    enc.set_input_array(second);
     enc.set_output_array(out);
-    const Shape d{keep.shape(0), keep.shape(1), heads_, int(qkv.shape(1)) / 3 / heads_};
-    enc.dispatch([qkv = mx::array::unsafe_weak_copy(qkv), keep = mx::array::unsafe_weak_copy(keep),
-                  out = mx::array::unsafe_weak_copy(out), d, scale = scale_]() mutable {
+    const int H = int(qkv.shape(1)) / 3, HD = H / heads_;
+    enc.dispatch([qkv = mx::array::unsafe_weak_copy(qkv), second = mx::array::unsafe_weak_copy(second),
+                  out = mx::array::unsafe_weak_copy(out), H, HD, heads = heads_, scale = scale_]() mutable {
       const float* in = qkv.data<float>();
-      const float* kp = keep.data<float>();
       float* o = out.data<float>();
-      std::vector<int> prefix(d.B);
-      for (int b = 0; b < d.B; b++) prefix[b] = prefix_length(kp + size_t(b) * d.L, d.L);
-      parallel(size_t(d.B) * d.NH, 1, [&](size_t lo, size_t hi) {
+      const size_t rows = qkv.shape(0);
+      const std::vector<Span> sp = spans(second);
+      size_t covered = 0, longest = 1;
+      for (const Span& s : sp) {
+        covered = std::max(covered, s.row0 + size_t(s.queries));
+        longest = std::max(longest, size_t(s.queries));
+      }
+      std::fill(o + covered * H, o + rows * H, 0.f);  // packed rows past the last sequence
+      parallel(sp.size() * heads, 1, [&](size_t lo, size_t hi) {
         thread_local std::vector<float> scratch;
-        scratch.resize(size_t(d.L) * d.L);
+        scratch.resize(longest * longest);
         for (size_t p = lo; p < hi; p++) {
-          const int b = int(p / d.NH), h = int(p % d.NH);
-          const size_t row0 = size_t(b) * d.L;
-          attend_head(in + row0 * 3 * d.H() + size_t(h) * d.HD, kp + row0, o + row0 * d.H() + size_t(h) * d.HD, d,
-                      prefix[b], scale, scratch.data());
+          const Span& s = sp[p / heads];
+          const size_t col = size_t(p % heads) * HD;
+          attend_head(in + s.row0 * 3 * H + col, o + s.row0 * H + col, H, HD, s, scale, scratch.data());
         }
       });
     });
@@ -121,6 +153,35 @@ int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, floa
     auto k_c = mx::contiguous(mx::astype(k, mx::float32, st), false, st);
     const int H = x.shape(1) / 3;
     put(res, mx::array({x.shape(0), H}, mx::float32, std::make_shared<BertAttention>(st, heads, scale), {x_c, k_c}));
+  });
+}
+
+int bb_attention_varlen_supported(bool* res, bb_dtype dtype, int head_dim, bb_stream s) {
+  return guard([&] {
+    const mx::Stream& st = stream(s);
+    *res = st.device == mx::Device::cpu ? to_dtype(dtype) == mx::float32 : cuda_attention_varlen_supported(st, to_dtype(dtype), head_dim);
+  });
+}
+
+int bb_attention_varlen(bb_array* res, bb_array qkv, bb_array offsets, int heads, float scale, int longest, int tokens,
+                        bb_stream s) {
+  return guard([&] {
+    const mx::Stream& st = stream(s);
+    const mx::array& x = arr(qkv);
+    const mx::array& off = arr(offsets);
+    if (x.ndim() != 2 || off.ndim() != 1 || off.shape(0) < 2 || off.dtype() != mx::int32 || heads < 1 ||
+        x.shape(1) % (3 * heads) != 0) {
+      throw std::invalid_argument("attention_varlen wants qkv [tokens, 3·heads·headDim] and int32 offsets [sequences+1]");
+    }
+    const int H = x.shape(1) / 3;
+    if (st.device != mx::Device::cpu) {
+      put(res, cuda_attention_varlen(x, off, heads, scale, longest, tokens, st));
+      return;
+    }
+    if (x.dtype() != mx::float32) throw std::invalid_argument("attention_varlen on the CPU runs float32");
+    auto x_c = mx::contiguous(x, false, st);
+    auto o_c = mx::contiguous(off, false, st);
+    put(res, mx::array({x.shape(0), H}, mx::float32, std::make_shared<BertAttention>(st, heads, scale), {x_c, o_c}));
   });
 }
 

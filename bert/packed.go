@@ -1,0 +1,99 @@
+package bert
+
+import "github.com/bertbatch/bertbatch/mlx"
+
+// Packed batches.
+//
+// When every row's attention mask is a prefix (its tokens first, padding after, as tokenizers
+// produce) and the stream has a packed attention kernel (mlx AttentionVarlen), the encoder runs on
+// the rows' tokens laid end to end, [tokens, hidden], instead of a padded [rows·length, hidden]
+// grid: no matrix product is spent on padding, and attention takes each sequence by its offsets.
+// The last hidden state is laid back out as [rows, length, hidden] once, at the end, for pooling
+// and heads; its padding positions hold a copy of the row's first token (every consumer masks
+// them). Masks with holes take the padded path.
+
+// gpuPackQuantum is the multiple a GPU batch's packed row count is rounded up to, with filler rows
+// at the end: batches filled to one token budget then share one shape, which MLX's CUDA allocator
+// needs to reuse its buffers (see gpubatch.go). 107520 (GPUTokenSlots) is 42 of them.
+const gpuPackQuantum = 2560
+
+// packing is a padded batch's attended tokens laid end to end.
+type packing struct {
+	tokens, rows, longest int
+	offsets               []int32 // [B+1]: sequence b is packed rows offsets[b] to offsets[b+1]
+	ids, types, positions []int32 // [rows]; rows past tokens are filler
+	unpack                []int32 // [B·L]: the packed row of each padded position
+}
+
+// pack returns p's packing, or nil when the batch or the stream cannot be packed.
+func (m *Model) pack(sc *mlx.Scope, p *padded) *packing {
+	if !sc.AttentionVarlenSupported(m.dtype, m.Config.HeadDim()) {
+		return nil
+	}
+	quantum := 1
+	if sc.Stream().Device() != mlx.CPU {
+		quantum = gpuPackQuantum
+	}
+	return m.Config.packed(p, quantum)
+}
+
+// packed lays p's tokens end to end with the packed row count rounded up to a multiple of
+// quantum; nil when a row's mask is not a prefix or a row has no attended token.
+func (c *Config) packed(p *padded, quantum int) *packing {
+	B, L := p.rows, p.length
+	pk := &packing{offsets: make([]int32, B+1)}
+	for b := range B {
+		n := p.counts[b]
+		if n == 0 {
+			return nil
+		}
+		for j := range L {
+			if p.mask[b*L+j] != (j < n) {
+				return nil
+			}
+		}
+		pk.tokens += n
+		pk.longest = max(pk.longest, n)
+		pk.offsets[b+1] = int32(pk.tokens)
+	}
+	pk.rows = roundUp(pk.tokens, quantum)
+	pk.ids, pk.types, pk.positions = make([]int32, pk.rows), make([]int32, pk.rows), make([]int32, pk.rows)
+	pk.unpack = make([]int32, B*L)
+	for b := range B {
+		first := int(pk.offsets[b])
+		for j := range L {
+			k := b*L + j
+			if j >= p.counts[b] {
+				pk.unpack[k] = int32(first)
+				continue
+			}
+			pk.unpack[k] = int32(first + j)
+			pk.ids[first+j], pk.types[first+j], pk.positions[first+j] = p.ids[k], p.types[k], p.positions[k]
+		}
+	}
+	pad := int32(c.PadTokenID)
+	for i := pk.tokens; i < pk.rows; i++ {
+		pk.ids[i] = pad
+		if c.PositionOffset() > 0 {
+			pk.positions[i] = pad // RoBERTa: padding positions point at padding_idx
+		}
+	}
+	return pk
+}
+
+// forwardPacked is Forward on a packed batch.
+func (m *Model) forwardPacked(sc *mlx.Scope, p *padded, pk *packing) *Encoded {
+	w := m.w
+	B, L, H := p.rows, p.length, m.Config.HiddenSize
+	x := sc.Add(sc.Take(w.word, sc.FromInt32(pk.ids, pk.rows), 0), sc.Take(w.pos, sc.FromInt32(pk.positions, pk.rows), 0))
+	if w.typ != nil {
+		x = sc.Add(x, sc.Take(w.typ, sc.FromInt32(pk.types, pk.rows), 0))
+	}
+	x = m.norm(sc, x, w.embedNorm)
+	at := packedAttention{offsets: sc.FromInt32(pk.offsets, B+1), heads: m.Config.NumAttentionHeads,
+		scale: m.attentionScale(), longest: pk.longest, tokens: pk.tokens}
+	x = m.layers(sc, x, at)
+	hidden := sc.Reshape(sc.Take(x, sc.FromInt32(pk.unpack, B*L), 0), B, L, H)
+	keep := sc.AsType(sc.FromBool(p.mask, B, L), mlx.Float32)
+	return &Encoded{LastHidden: hidden, Mask: keep, Counts: p.counts, p: p}
+}
