@@ -45,7 +45,7 @@ fi
 eval "$(make -s env)"
 mkdir -p "$work/bin"
 for prog in bertbench gpucheck gpuprof; do
-	go build -o "$work/bin/$prog" "./bench/$prog"
+	go build -ldflags "-s -w" -o "$work/bin/$prog" "./bench/$prog"
 done
 # Extra programs to compare against (for example a bertbench built from another commit).
 for extra in ${GPU_PACK_EXTRA:-}; do

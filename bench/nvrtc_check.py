@@ -1,12 +1,12 @@
-"""Compile the CUDA kernels of mlx/shim_cuda_kernels.cpp with NVRTC, without a GPU.
+"""Compile the CUDA kernels of mlx/shim_cuda_*.cpp with NVRTC, without a GPU.
 
     python3 bench/nvrtc_check.py NVRTC_LIB_DIR CUDA_INCLUDE_DIR CCCL_INCLUDE_DIR
 
 MLX compiles these kernel bodies at run time on the GPU machine, so a typo there only shows up
 as an error from the first batch. This script wraps each body the way MLX's fast::cuda_kernel
 does (the kernel signature from the input and output names, `using T = ...` and the integer
-template constants) and compiles it for sm_90 in float16, bfloat16 and float32, printing NVRTC's
-log. The libraries and headers come from wheels that pip can fetch on any Linux machine:
+template constants) and compiles it for sm_90 in float16, bfloat16 and float32 (the attention
+kernel in the two half types it supports), printing NVRTC's log. The libraries and headers come from wheels that pip can fetch on any Linux machine:
 
     pip download --no-deps --only-binary=:all: --platform manylinux2014_x86_64 -d /tmp/nv \\
         "nvidia-cuda-nvrtc==13.0.*" "nvidia-cuda-runtime==13.0.*"
@@ -19,12 +19,18 @@ import os
 import re
 import sys
 
-# name: (inputs, outputs, template constants); inputs named in SCALARS are float32 scalars.
+HALF_TYPES = ["__half", "__nv_bfloat16"]
+# name: (inputs, outputs, template constants, element types); inputs named in SCALARS are float32
+# scalars, those in INTS int32 arrays. A constant given as a dict is picked by element type.
 KERNELS = {
-    "kAddLayerNorm": (["x", "r", "w", "b", "eps"], ["y"], {"H": 768, "PER": 32}),
-    "kMaskedSoftmax": (["s", "mask", "scale"], ["p"], {"PER": 8}),
+    "kAddLayerNorm": (["x", "r", "w", "b", "eps"], ["y"], {"H": 768, "PER": 32}, HALF_TYPES + ["float"]),
+    "kMaskedSoftmax": (["s", "mask", "scale"], ["p"], {"PER": 8}, HALF_TYPES + ["float"]),
+    "kAttentionVarlen": (["qkv", "offsets", "meta", "scale"], ["out"],
+                         {"HD": 64, "H": 768, "BF16": {"__half": 0, "__nv_bfloat16": 1}}, HALF_TYPES),
 }
 SCALARS = {"eps", "scale"}
+INTS = {"offsets", "meta"}
+SOURCES = ["shim_cuda_kernels.cpp", "shim_cuda_attention.cpp"]
 HEADER = """#include <cuda_fp16.h>
 #include <cuda_bf16.h>
 #include <cuda/std/array>
@@ -40,23 +46,26 @@ namespace cg = cooperative_groups;
 def wrap(name, body, inputs, outputs, consts, T):
     params = []
     for n in inputs:
-        params.append(f"const float* {n}" if n in SCALARS else f"const {T}* {n}")
+        params.append(f"const float* {n}" if n in SCALARS else f"const int32_t* {n}" if n in INTS else f"const {T}* {n}")
         if n + "_shape" in body:
             params.append(f"const __grid_constant__ Shape {n}_shape")
     params += [f"{T}* {n}" for n in outputs]
-    lines = "".join(f"  constexpr int {k} = {v};\n" for k, v in consts.items())
+    lines = "".join(f"  constexpr int {k} = {v[T] if isinstance(v, dict) else v};\n" for k, v in consts.items())
     return f"__global__ void {name}({', '.join(params)}) {{\n  using T = {T};\n{lines}{body}\n}}\n"
 
 
 def main() -> int:
     lib_dir, cuda_inc, cccl_inc = sys.argv[1:4]
-    src = open(os.path.join(os.path.dirname(__file__), "..", "mlx", "shim_cuda_kernels.cpp")).read()
+    here = os.path.join(os.path.dirname(__file__), "..", "mlx")
+    src = "".join(open(os.path.join(here, f)).read() for f in SOURCES)
     bodies = dict(re.findall(r'constexpr const char\* (k\w+) = R"\((.*?)\)";', src, re.S))
     nvrtc = ctypes.CDLL(os.path.join(lib_dir, "libnvrtc.so.13"))
     failed = 0
     for T in ["__half", "__nv_bfloat16", "float"]:
         code = HEADER
-        for name, (inputs, outputs, consts) in KERNELS.items():
+        for name, (inputs, outputs, consts, types) in KERNELS.items():
+            if T not in types:
+                continue
             code += wrap(name, bodies[name], inputs, outputs, consts, T)
         code += "}\n"
         prog = ctypes.c_void_p()

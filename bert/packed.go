@@ -12,10 +12,10 @@ import "github.com/bertbatch/bertbatch/mlx"
 // and heads; its padding positions hold a copy of the row's first token (every consumer masks
 // them). Masks with holes take the padded path.
 
-// gpuPackQuantum is the multiple a GPU batch's packed row count is rounded up to, with filler rows
+// GPUPackQuantum is the multiple a GPU batch's packed row count is rounded up to, with filler rows
 // at the end: batches filled to one token budget then share one shape, which MLX's CUDA allocator
 // needs to reuse its buffers (see gpubatch.go). 107520 (GPUTokenSlots) is 42 of them.
-const gpuPackQuantum = 2560
+const GPUPackQuantum = 2560
 
 // packing is a padded batch's attended tokens laid end to end.
 type packing struct {
@@ -32,7 +32,7 @@ func (m *Model) pack(sc *mlx.Scope, p *padded) *packing {
 	}
 	quantum := 1
 	if sc.Stream().Device() != mlx.CPU {
-		quantum = gpuPackQuantum
+		quantum = GPUPackQuantum
 	}
 	return m.Config.packed(p, quantum)
 }

@@ -20,12 +20,13 @@ constexpr const char* kAttentionVarlen = R"(
   constexpr int BQ = 64, BK = 64, KP = HD + 8, VP = BK + 8;
   __shared__ __align__(16) T ks[BK * KP];
   __shared__ __align__(16) T vt[HD * VP];
-  const int h = blockIdx.y;
+  constexpr int NH = H / HD;
+  const int h = blockIdx.x % NH;  // blocks run head-major within each query tile
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane >> 2, tig = lane & 3;
   const int B = offsets_shape[0] - 1;
   const int tiles = meta[0], tokens = meta[1];
   const long rows = qkv_shape[0];
-  const int bx = blockIdx.x;
+  const int bx = blockIdx.x / NH;
   if (bx >= B * tiles) {  // filler rows past the last sequence
     const long r0 = tokens + long(bx - B * tiles) * BQ;
     for (int i = threadIdx.x; i < BQ * HD; i += blockDim.x) {
@@ -198,10 +199,10 @@ mx::array cuda_attention_varlen(const mx::array& qkv, const mx::array& offsets, 
   const int tiles = (longest + kQueryRows - 1) / kQueryRows;
   const long tail = (rows - tokens + kQueryRows - 1) / kQueryRows;
   const long blocks = long(B) * tiles + tail;
-  if (blocks * kThreads > 0x7fffffffL) throw std::invalid_argument("attention_varlen: too many rows for one launch");
+  if (blocks * heads * kThreads > 0x7fffffffL) throw std::invalid_argument("attention_varlen: too many rows for one launch");
   auto out = attention_kernel()(
       {mx::contiguous(qkv, false, s), offsets, mx::array({tiles, tokens}, {2}, mx::int32), mx::array(scale)},
-      {{int(rows), H}}, {qkv.dtype()}, {int(blocks * kThreads), heads, 1}, {kThreads, 1, 1},
+      {{int(rows), H}}, {qkv.dtype()}, {int(blocks * heads * kThreads), 1, 1}, {kThreads, 1, 1},
       {{"T", qkv.dtype()}, {"HD", HD}, {"H", H}, {"BF16", qkv.dtype() == mx::bfloat16 ? 1 : 0}}, std::nullopt, false, s);
   return out[0];
 }

@@ -39,6 +39,7 @@ func main() {
 		constLen  = flag.Int("const-len", 0, "give every row this many tokens (0 = the log-normal 8..256 mix)")
 		roundLen  = flag.Int("round-len", 1, "pad each batch's length up to a multiple of this")
 		slots     = flag.Int("slots", 0, "shape batches with bert's GPUBatchShape for this many padded tokens (0 = cut by -max-tokens and -max-batch)")
+		pack      = flag.Int("pack", 0, "fill batches with rows up to this many real tokens, for packed batches (0 = off; overrides -slots)")
 	)
 	flag.Parse()
 	dev, err := mlx.ParseDevice(*device)
@@ -54,7 +55,9 @@ func main() {
 
 	lens := lengths(*rows, *constLen)
 	var batches []*bert.Batch
-	if *slots > 0 {
+	if *pack > 0 {
+		batches = packBatches(lens, *pack)
+	} else if *slots > 0 {
 		batches = slotBatches(m, lens, *slots)
 	} else {
 		batches = makeBatches(lens, *maxTokens, *maxBatch, *roundLen)
@@ -66,7 +69,15 @@ func main() {
 			real += int(rowTokens(r))
 			L = max(L, len(r))
 		}
-		padded += L * len(b.InputIDs)
+		if *pack > 0 { // packed rows: the batch's real tokens rounded up to the GPU quantum
+			t := 0
+			for _, r := range b.InputIDs {
+				t += len(r)
+			}
+			padded += (t + bert.GPUPackQuantum - 1) / bert.GPUPackQuantum * bert.GPUPackQuantum
+		} else {
+			padded += L * len(b.InputIDs)
+		}
 		shapesSeen[[2]int{len(b.InputIDs), L}] = true
 	}
 	run(m, batches, dev, *workers, *inflight) // warm-up: kernels, cuDNN graphs, caches
@@ -78,7 +89,7 @@ func main() {
 	out := map[string]any{
 		"shape": *shape, "dtype": dt.String(), "rows": len(lens), "batches": len(batches), "distinct_shapes": len(shapesSeen),
 		"max_tokens": *maxTokens, "max_batch": *maxBatch, "workers": *workers, "inflight": *inflight,
-		"const_len": *constLen, "round_len": *roundLen, "slots": *slots,
+		"const_len": *constLen, "round_len": *roundLen, "slots": *slots, "pack": *pack,
 		"padding_ratio": round(1-float64(real)/float64(padded), 4),
 		"seconds":       round(t.wall.Seconds(), 3), "tokens_per_s": math.Round(float64(real) / t.wall.Seconds()),
 		"start_ms": round(ms(t.build)/n, 3), "wait_ms": round(ms(t.wait)/n, 3),
@@ -246,6 +257,35 @@ func slotBatches(m *bert.Model, lens []int, slots int) []*bert.Batch {
 		}
 		out = append(out, b)
 		start = end
+	}
+	return out
+}
+
+// packBatches sorts rows by length and fills each batch with rows up to budget real tokens; the
+// rows are not padded, so the model packs them (bert's packed batches).
+func packBatches(lens []int, budget int) []*bert.Batch {
+	order := make([]int, len(lens))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return lens[order[a]] > lens[order[b]] })
+	var out []*bert.Batch
+	cur, tokens := &bert.Batch{}, 0
+	for _, i := range order {
+		if len(cur.InputIDs) > 0 && tokens+lens[i] > budget {
+			out = append(out, cur)
+			cur, tokens = &bert.Batch{}, 0
+		}
+		row := make([]int32, lens[i])
+		for j := range row {
+			row[j] = int32(1000 + (i*7919+j*104729)%29000)
+		}
+		row[0], row[len(row)-1] = 101, 102
+		cur.InputIDs = append(cur.InputIDs, row)
+		tokens += len(row)
+	}
+	if len(cur.InputIDs) > 0 {
+		out = append(out, cur)
 	}
 	return out
 }
