@@ -6,7 +6,7 @@
 // and one head; each warp keeps 16 rows' q in registers and walks the sequence's keys 64 at a
 // time: scores by tensor-core mma (m16n8k16, float32 accumulation) against the key tile in shared
 // memory, an online softmax in float32 (running maximum and sum per row), and the probabilities,
-// rounded to the input dtype, times the value tile (stored transposed) by mma again. Rows past
+// rounded to the input dtype, times the value tile (read by ldmatrix .trans) by mma again. Rows past
 // the last sequence (filler that keeps batch shapes fixed) are written as zeros by extra blocks.
 #include <stdexcept>
 
@@ -17,9 +17,9 @@ namespace bb {
 namespace {
 
 constexpr const char* kAttentionVarlen = R"(
-  constexpr int BQ = 64, BK = 64, KP = HD + 8, VP = BK + 8;
+  constexpr int BQ = 64, BK = 64, KP = HD + 8;  // KP: padded row, so that fragment reads avoid bank conflicts
   __shared__ __align__(16) T ks[BK * KP];
-  __shared__ __align__(16) T vt[HD * VP];
+  __shared__ __align__(16) T vs[BK * KP];
   constexpr int NH = H / HD;
   const int h = blockIdx.x % NH;  // blocks run head-major within each query tile
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane >> 2, tig = lane & 3;
@@ -93,9 +93,7 @@ constexpr const char* kAttentionVarlen = R"(
         vv = *reinterpret_cast<const uint4*>(src + 2 * H);
       }
       *reinterpret_cast<uint4*>(ks + key * KP + c) = kv;
-      const T* ve = reinterpret_cast<const T*>(&vv);
-#pragma unroll
-      for (int j = 0; j < 8; j++) vt[(c + j) * VP + key] = ve[j];
+      *reinterpret_cast<uint4*>(vs + key * KP + c) = vv;
     }
     __syncthreads();
 
@@ -153,8 +151,14 @@ constexpr const char* kAttentionVarlen = R"(
                               pack2(s[2 * kk + 1][0], s[2 * kk + 1][1]), pack2(s[2 * kk + 1][2], s[2 * kk + 1][3])};
 #pragma unroll
       for (int nt = 0; nt < HD / 8; nt++) {
-        const T* vr = vt + (nt * 8 + g) * VP + kk * 16 + tig * 2;
-        mma(o[nt], pa, *reinterpret_cast<const uint32_t*>(vr), *reinterpret_cast<const uint32_t*>(vr + 8));
+        // v is [key][dim] in shared memory; ldmatrix .trans hands each lane the (key pair, dim)
+        // elements of the B fragment. Lanes 0-15 give the addresses of keys kk·16 + 0..15.
+        const T* vr = vs + (kk * 16 + (lane & 15)) * KP + nt * 8;
+        uint32_t b0, b1;
+        asm volatile("ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%0, %1}, [%2];"
+                     : "=r"(b0), "=r"(b1)
+                     : "r"(static_cast<uint32_t>(__cvta_generic_to_shared(vr))));
+        mma(o[nt], pa, b0, b1);
       }
     }
   }
