@@ -25,21 +25,37 @@ type packing struct {
 	unpack                []int32 // [B·L]: the packed row of each padded position
 }
 
-// pack returns p's packing, or nil when the batch or the stream cannot be packed.
-func (m *Model) pack(sc *mlx.Scope, p *padded) *packing {
-	if !sc.AttentionVarlenSupported(m.dtype, m.Config.HeadDim()) {
-		return nil
-	}
-	quantum := 1
-	if sc.Stream().Device() != mlx.CPU {
-		quantum = GPUPackQuantum
-	}
-	return m.Config.packed(p, quantum)
+// Packs reports whether batches on device run packed (when their masks are prefixes): the model's
+// dtype and head size have a packed attention kernel there.
+func (m *Model) Packs(device mlx.DeviceType) bool {
+	return mlx.AttentionVarlenSupported(device, m.dtype, m.Config.HeadDim())
 }
 
-// packed lays p's tokens end to end with the packed row count rounded up to a multiple of
-// quantum; nil when a row's mask is not a prefix or a row has no attended token.
-func (c *Config) packed(p *padded, quantum int) *packing {
+// PackedRows is the number of rows a packed batch of tokens real tokens computes on device: the
+// tokens, rounded up to GPUPackQuantum on a GPU.
+func PackedRows(device mlx.DeviceType, tokens int) int {
+	if device == mlx.CPU {
+		return tokens
+	}
+	return roundUp(tokens, GPUPackQuantum)
+}
+
+// pack returns p's packing, or nil when the batch or the stream cannot be packed.
+func (m *Model) pack(sc *mlx.Scope, p *padded) *packing {
+	dev := sc.Stream().Device()
+	if !m.Packs(dev) {
+		return nil
+	}
+	pk := m.Config.packed(p)
+	if pk != nil {
+		pk.pad(PackedRows(dev, pk.tokens), int32(m.Config.PadTokenID), m.Config.PositionOffset() > 0)
+	}
+	return pk
+}
+
+// packed lays p's tokens end to end; nil when a row's mask is not a prefix or a row has no
+// attended token.
+func (c *Config) packed(p *padded) *packing {
 	B, L := p.rows, p.length
 	pk := &packing{offsets: make([]int32, B+1)}
 	for b := range B {
@@ -56,7 +72,7 @@ func (c *Config) packed(p *padded, quantum int) *packing {
 		pk.longest = max(pk.longest, n)
 		pk.offsets[b+1] = int32(pk.tokens)
 	}
-	pk.rows = roundUp(pk.tokens, quantum)
+	pk.rows = pk.tokens
 	pk.ids, pk.types, pk.positions = make([]int32, pk.rows), make([]int32, pk.rows), make([]int32, pk.rows)
 	pk.unpack = make([]int32, B*L)
 	for b := range B {
@@ -71,14 +87,21 @@ func (c *Config) packed(p *padded, quantum int) *packing {
 			pk.ids[first+j], pk.types[first+j], pk.positions[first+j] = p.ids[k], p.types[k], p.positions[k]
 		}
 	}
-	pad := int32(c.PadTokenID)
-	for i := pk.tokens; i < pk.rows; i++ {
-		pk.ids[i] = pad
-		if c.PositionOffset() > 0 {
-			pk.positions[i] = pad // RoBERTa: padding positions point at padding_idx
-		}
-	}
 	return pk
+}
+
+// pad adds filler rows up to rows: padding tokens, which no sequence attends to.
+func (pk *packing) pad(rows int, padID int32, padPositions bool) {
+	for i := pk.rows; i < rows; i++ {
+		pk.ids = append(pk.ids, padID)
+		pk.types = append(pk.types, 0)
+		pos := int32(0)
+		if padPositions {
+			pos = padID // RoBERTa: padding positions point at padding_idx
+		}
+		pk.positions = append(pk.positions, pos)
+	}
+	pk.rows = max(pk.rows, rows)
 }
 
 // forwardPacked is Forward on a packed batch.

@@ -273,7 +273,7 @@ func TestAttentionVarlenMatchesHostArithmetic(t *testing.T) {
 			withStream(t, func(s *Stream) {
 				sc := NewScope(s)
 				defer sc.Close()
-				if !sc.AttentionVarlenSupported(Float32, tc.HD) {
+				if !AttentionVarlenSupported(CPU, Float32, tc.HD) {
 					t.Fatal("float32 packed attention is not supported on the CPU")
 				}
 				out := sc.AttentionVarlen(sc.FromFloat32(qkv, rows, 3*H), sc.FromInt32(offsets, len(offsets)), tc.NH, float32(scale), longest, tokens)

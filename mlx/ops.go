@@ -258,13 +258,13 @@ func (sc *Scope) Dense(x, w, b *Array, gelu bool) *Array {
 	})
 }
 
-// AttentionVarlenSupported reports whether AttentionVarlen runs on sc's stream for this compute
-// dtype and head size: float32 on the CPU; float16 or bfloat16 on CUDA, head size a multiple of 16
-// up to 128.
-func (sc *Scope) AttentionVarlenSupported(dtype Dtype, headDim int) bool {
+// AttentionVarlenSupported reports whether AttentionVarlen runs on device for this compute dtype
+// and head size: float32 on the CPU; float16 or bfloat16 on CUDA, head size a multiple of 16 up to
+// 128.
+func AttentionVarlenSupported(device DeviceType, dtype Dtype, headDim int) bool {
 	var ok C.bool
 	err := call("attention_varlen_supported", func() C.int {
-		return C.bb_attention_varlen_supported(&ok, dtype.c(), C.int(headDim), sc.stream.handle())
+		return C.bb_attention_varlen_supported(&ok, device.c(), dtype.c(), C.int(headDim))
 	})
 	return err == nil && bool(ok)
 }

@@ -111,7 +111,7 @@ int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, floa
  * from offsets[B] on zero. longest is the longest sequence's length and tokens is offsets[B] (the
  * GPU kernel sizes its launch by them). CPU streams in float32, CUDA streams in float16/bfloat16 with a head
  * size that is a multiple of 16 up to 128 (bb_attention_varlen_supported says). */
-int bb_attention_varlen_supported(bool* res, bb_dtype dtype, int head_dim, bb_stream s);
+int bb_attention_varlen_supported(bool* res, bb_device_type device, bb_dtype dtype, int head_dim);
 int bb_attention_varlen(bb_array* res, bb_array qkv, bb_array offsets, int heads, float scale, int longest, int tokens,
                         bb_stream s);
 int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s);

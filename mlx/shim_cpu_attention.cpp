@@ -156,10 +156,9 @@ int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, floa
   });
 }
 
-int bb_attention_varlen_supported(bool* res, bb_dtype dtype, int head_dim, bb_stream s) {
+int bb_attention_varlen_supported(bool* res, bb_device_type device, bb_dtype dtype, int head_dim) {
   return guard([&] {
-    const mx::Stream& st = stream(s);
-    *res = st.device == mx::Device::cpu ? to_dtype(dtype) == mx::float32 : cuda_attention_varlen_supported(st, to_dtype(dtype), head_dim);
+    *res = device == BB_CPU ? to_dtype(dtype) == mx::float32 : cuda_attention_varlen_supported(mx::Device::gpu, to_dtype(dtype), head_dim);
   });
 }
 

@@ -186,15 +186,15 @@ constexpr int kThreads = 128;   // four warps of 16 query rows
 
 }  // namespace
 
-bool cuda_attention_varlen_supported(const mx::Stream& s, mx::Dtype dtype, int head_dim) {
-  return s.device == mx::Device::gpu && mx::cu::is_available() && (dtype == mx::float16 || dtype == mx::bfloat16) &&
+bool cuda_attention_varlen_supported(const mx::Device& d, mx::Dtype dtype, int head_dim) {
+  return d == mx::Device::gpu && mx::cu::is_available() && (dtype == mx::float16 || dtype == mx::bfloat16) &&
          head_dim % 16 == 0 && head_dim >= 16 && head_dim <= 128;
 }
 
 mx::array cuda_attention_varlen(const mx::array& qkv, const mx::array& offsets, int heads, float scale, int longest,
                                 int tokens, const mx::Stream& s) {
   const int H = qkv.shape(1) / 3, HD = H / heads;
-  if (!cuda_attention_varlen_supported(s, qkv.dtype(), HD)) {
+  if (!cuda_attention_varlen_supported(s.device, qkv.dtype(), HD)) {
     throw std::invalid_argument("attention_varlen on a GPU needs CUDA, float16 or bfloat16 and a head size of 16 to 128 in steps of 16");
   }
   const long rows = qkv.shape(0);

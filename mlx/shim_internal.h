@@ -48,9 +48,9 @@ bool cpu_layer_norm_applies(const mx::Stream& s, const mx::array& x, const mx::a
 mx::array cpu_layer_norm(const mx::array& x, const mx::array* residual, const mx::array& w, const mx::array& b,
                          float eps, const mx::Stream& s);
 
-// cuda_attention_varlen_supported reports whether cuda_attention_varlen runs on stream s for this
+// cuda_attention_varlen_supported reports whether cuda_attention_varlen runs on device d for this
 // dtype and head size.
-bool cuda_attention_varlen_supported(const mx::Stream& s, mx::Dtype dtype, int head_dim);
+bool cuda_attention_varlen_supported(const mx::Device& d, mx::Dtype dtype, int head_dim);
 
 // cuda_attention_varlen is attention over packed sequences (see bb_attention_varlen) as one CUDA
 // kernel; longest is the longest sequence's length and tokens is offsets[B]. It throws where

@@ -23,7 +23,7 @@ type Batch[T any] struct {
 	Tokens int
 }
 
-// PaddedTokens is the batch's cost: items × padded length.
+// PaddedTokens is the batch's size when every item is padded: items × padded length.
 func (b Batch[T]) PaddedTokens() int { return len(b.Items) * b.PaddedLen }
 
 // Batcher groups numbered items into batches under a cost budget. It reads
@@ -31,12 +31,13 @@ func (b Batch[T]) PaddedTokens() int { return len(b.Items) * b.PaddedLen }
 // length (ties by number) so that items of similar length share a batch and
 // little padding is needed, then cuts the sorted run into batches greedily.
 //
-// Budget rule: every batch has at most MaxItems items and at most MaxTokens
-// padded tokens (items × longest item's length), except that an item whose
-// length alone exceeds MaxTokens forms a batch of its own (counted in
-// BatchStats.Oversized) — the batcher never drops or splits an item; keep
-// items at most MaxTokens long upstream (truncate or reject) to hold the
-// budget strictly. Batches never mix items of two sort windows.
+// Budget rule: every batch has at most MaxItems items and costs at most
+// MaxTokens tokens, except that an item whose length alone exceeds MaxTokens
+// forms a batch of its own (counted in BatchStats.Oversized) — the batcher
+// never drops or splits an item; keep items at most MaxTokens long upstream
+// (truncate or reject) to hold the budget strictly. A batch's cost is its
+// padded size (items × longest item's length), or with Packed the sum of its
+// items' lengths. Batches never mix items of two sort windows.
 type Batcher[T any] struct {
 	// MaxTokens is the most padded tokens per batch; at least one.
 	MaxTokens int
@@ -49,6 +50,9 @@ type Batcher[T any] struct {
 	SortWindow int
 	// Length returns an item's length in tokens; a negative length fails.
 	Length func(T) int
+	// Packed makes a batch's cost the sum of its items' lengths, for a
+	// consumer that lays items end to end instead of padding them.
+	Packed bool
 	// InFlight is the window of the ordered section the batcher runs in, if
 	// any; Run fails when it is smaller than SortWindow, which would stall.
 	InFlight *Window
@@ -154,7 +158,11 @@ func (b Batcher[T]) cut(sorted []measured[T]) []Batch[T] {
 	var current Batch[T]
 	for _, m := range sorted {
 		count := len(current.Items) + 1 // m.length is the longest so far
-		if count > 1 && (count > b.MaxItems || count*m.length > b.MaxTokens) {
+		cost := count * m.length
+		if b.Packed {
+			cost = current.Tokens + m.length
+		}
+		if count > 1 && (count > b.MaxItems || cost > b.MaxTokens) {
 			batches = append(batches, current)
 			current = Batch[T]{}
 		}

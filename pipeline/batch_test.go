@@ -44,6 +44,10 @@ func TestBatcherCutsByHand(t *testing.T) {
 		{"empty items bounded by count", []int{0, 0, 0}, pipeline.Batcher[int]{MaxTokens: 1, MaxItems: 2, SortWindow: 3},
 			[][]int64{{0, 1}, {2}}, []int{0, 0}, 0},
 		{"no items", nil, pipeline.Batcher[int]{MaxTokens: 1, MaxItems: 2, SortWindow: 3}, nil, nil, 0},
+		{"packed cost is the sum of lengths", []int{3, 5, 2, 4}, pipeline.Batcher[int]{MaxTokens: 9, MaxItems: 4, SortWindow: 4, Packed: true},
+			[][]int64{{2, 0, 3}, {1}}, []int{4, 5}, 0},
+		{"padded cost of the same rows", []int{3, 5, 2, 4}, pipeline.Batcher[int]{MaxTokens: 9, MaxItems: 4, SortWindow: 4},
+			[][]int64{{2, 0}, {3}, {1}}, []int{3, 4, 5}, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

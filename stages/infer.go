@@ -15,6 +15,7 @@ type inferer struct {
 	device   mlx.DeviceType
 	embed    bert.EmbedOptions
 	classify bool
+	packs    bool // batches run packed (bert.Model.Packs)
 	stats    *Stats
 }
 
@@ -92,14 +93,20 @@ func orZeros(v []int32, n int, fill int32) []int32 {
 	return out
 }
 
-// count adds a finished batch's rows, tokens and padded size to the run's counts.
+// count adds a finished batch's rows, tokens and computed size to the run's counts: rows × longest
+// row when padded, the tokens (and a GPU's filler rows) when packed. A batch with an attention
+// mask is counted as padded.
 func (f *inferer) count(b *bert.Batch) {
 	tokens, longest := 0, 0
 	for _, ids := range b.InputIDs {
 		tokens += len(ids)
 		longest = max(longest, len(ids))
 	}
+	computed := longest * len(b.InputIDs)
+	if f.packs && b.AttentionMask == nil {
+		computed = bert.PackedRows(f.device, tokens)
+	}
 	f.stats.Inferred.Add(int64(len(b.InputIDs)))
 	f.stats.InferredTokens.Add(int64(tokens))
-	f.stats.PaddedTokens.Add(int64(longest * len(b.InputIDs)))
+	f.stats.PaddedTokens.Add(int64(computed))
 }

@@ -199,15 +199,17 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 		defer prog.finish()
 	}
 	g, ctx := errgroup.WithContext(ctx)
+	packs := r.lm.model.Packs(r.lm.device) // the batch's cost is its real tokens, not rows × longest
 	batcher := pipeline.Batcher[item]{MaxTokens: r.job.Batching.MaxTokens, MaxItems: r.job.Batching.MaxBatchSize,
-		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Stats: &r.stats.Batching}
+		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Packed: packs,
+		Stats: &r.stats.Batching}
 	window := pipeline.NewWindow(batcher.WindowFor(r.workers))
 	batcher.InFlight = window
 
 	items := pipeline.Generate(ctx, g, 1, func(ctx context.Context, emit func(item) error) error {
 		return r.read(ctx, done, emit)
 	})
-	inf := &inferer{model: r.lm.model, device: r.lm.device, embed: r.embed, classify: r.layout.classify, stats: &r.stats}
+	inf := &inferer{model: r.lm.model, device: r.lm.device, embed: r.embed, classify: r.layout.classify, packs: packs, stats: &r.stats}
 	results := pipeline.Pool[*mlx.Stream, pipeline.Batch[item], []pipeline.Seq[result]]{
 		Workers: r.workers, LockOSThread: true, Open: inf.open, Process: inf.process, Close: inf.close,
 	}.Run(ctx, g, batcher.Run(ctx, g, pipeline.Number(ctx, g, items, window)))

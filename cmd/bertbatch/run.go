@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"golang.org/x/term"
 
@@ -27,8 +28,9 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	overwrite := fs.Bool("overwrite", false, "discard the output folder's earlier results and start afresh")
 	quiet := fs.Bool("quiet", false, "no progress display")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file (for `go tool pprof`)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] job.yaml")
+		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--cpuprofile FILE] job.yaml")
 		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (a rerun resumes), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
@@ -64,6 +66,14 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			opts.Terminal = term.IsTerminal(int(f.Fd()))
 		}
 	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "bertbatch:", err)
+			return exitUsage
+		}
+		defer stop()
+	}
 	sum, err := stages.Run(ctx, job, opts)
 	if sum != nil {
 		printSummary(stdout, sum)
@@ -93,4 +103,20 @@ func reorderFlags(args []string) []string {
 		}
 	}
 	return append(flags, rest...)
+}
+
+// startCPUProfile starts Go's CPU profiler writing to path and returns the function that stops it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
