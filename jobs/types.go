@@ -93,7 +93,8 @@ type Output struct {
 
 // Batching shapes the batches fed to the model. Only MaxLength and TooLong change output contents.
 type Batching struct {
-	// MaxTokens bounds the padded tokens (rows × longest row) in one batch.
+	// MaxTokens bounds the tokens one batch computes: its real tokens when the model runs packed
+	// batches, otherwise rows × longest row.
 	MaxTokens int `yaml:"max_tokens" default:"16384" min:"1" max:"16777216" hash:"-"`
 	// MaxBatchSize bounds the rows in one batch.
 	MaxBatchSize int `yaml:"max_batch_size" default:"256" min:"1" max:"65536" hash:"-"`

@@ -286,3 +286,30 @@ func TestAttentionVarlenMatchesHostArithmetic(t *testing.T) {
 		})
 	}
 }
+
+func TestAttentionVarlenClampsOffsets(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	const rows, NH, HD = 5, 2, 8
+	H := NH * HD
+	qkv := randomFloats(r, rows*3*H, 1)
+	scale := 1 / math.Sqrt(HD)
+	want := make([]float64, rows*H)
+	for _, seq := range [][2]int{{0, 3}, {3, 5}} { // offsets [0 3 9] read as [0 3 5]
+		n := seq[1] - seq[0]
+		keep := make([]float32, n)
+		for i := range keep {
+			keep[i] = 1
+		}
+		copy(want[seq[0]*H:], attentionReference(qkv[seq[0]*3*H:seq[1]*3*H], keep, 1, n, NH, HD, scale))
+	}
+	withStream(t, func(s *Stream) {
+		sc := NewScope(s)
+		defer sc.Close()
+		out := sc.AttentionVarlen(sc.FromFloat32(qkv, rows, 3*H), sc.FromInt32([]int32{0, 3, 9}, 3), NH, float32(scale), 6, 9)
+		got, err := out.Float32s(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, got, want, 2e-6)
+	})
+}

@@ -61,13 +61,15 @@ void attend_head(const float* qkv, float* out, int H, int HD, const Span& sp, fl
 }
 
 // spans lists a batch's sequences from keep [B, L] (padded) or offsets [B+1] (packed).
-std::vector<Span> spans(const mx::array& second) {
+std::vector<Span> spans(const mx::array& second, size_t rows) {
   std::vector<Span> out;
   if (second.dtype() == mx::int32) {
+    // Offsets outside [0, rows] or decreasing are clamped: no read or write leaves the arrays.
     const int32_t* off = second.data<int32_t>();
     for (int b = 0; b + 1 < second.shape(0); b++) {
-      const int n = off[b + 1] - off[b];
-      out.push_back({size_t(off[b]), n, n, nullptr});
+      const size_t start = std::min(size_t(std::max(off[b], 0)), rows);
+      const size_t end = std::min(std::max(size_t(std::max(off[b + 1], 0)), start), rows);
+      out.push_back({start, int(end - start), int(end - start), nullptr});
     }
     return out;
   }
@@ -98,7 +100,7 @@ class BertAttention : public mx::UnaryPrimitive {
       const float* in = qkv.data<float>();
       float* o = out.data<float>();
       const size_t rows = qkv.shape(0);
-      const std::vector<Span> sp = spans(second);
+      const std::vector<Span> sp = spans(second, rows);
       size_t covered = 0, longest = 1;
       for (const Span& s : sp) {
         covered = std::max(covered, s.row0 + size_t(s.queries));

@@ -36,7 +36,9 @@ constexpr const char* kAttentionVarlen = R"(
     return;
   }
   const int b = bx / tiles, q0 = (bx % tiles) * BQ;
-  const int start = offsets[b], n = offsets[b + 1] - start;
+  // Offsets outside [0, rows] or decreasing are clamped: no read or write leaves the arrays.
+  const int start = int(min(long(max(offsets[b], 0)), rows));
+  const int n = int(min(max(long(offsets[b + 1]), long(start)), rows)) - start;
   if (q0 >= n) return;
   const T* base = qkv + long(start) * 3 * H + h * HD;
 
