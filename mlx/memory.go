@@ -52,9 +52,12 @@ func SetBLASThreads(n int) bool {
 	return ok == 1
 }
 
-// SetKernelThreads sets how many threads each of the shim's own CPU kernels (attention, softmax,
-// GELU, LayerNorm) may use; the default is every core. Several CPU workers run best with one
-// each, like the BLAS threads.
-func SetKernelThreads(n int) error {
-	return call("set_kernel_threads", func() C.int { return C.bb_set_kernel_threads(C.int(n)) })
+// SetWorkerThreads sets how many threads one CPU worker may use, for the BLAS library's matrix
+// products (when it is one SetBLASThreads knows) and for the shim's own CPU kernels (attention,
+// softmax, GELU, LayerNorm; every core by default), and reports whether the BLAS library took it.
+// Several CPU workers run best with the cores divided between them.
+func SetWorkerThreads(n int) bool {
+	n = max(n, 1)
+	_ = call("set_kernel_threads", func() C.int { return C.bb_set_kernel_threads(C.int(n)) }) // fails only for n < 1
+	return SetBLASThreads(n)
 }

@@ -342,8 +342,6 @@ func tuneCPU(workers int) {
 	if workers > 1 {
 		// Each worker's matrix products and kernels on its own core: idle BLAS threads would
 		// spin on the cores the other workers need.
-		perWorker := max(1, runtime.NumCPU()/workers)
-		mlx.SetBLASThreads(perWorker)
-		_ = mlx.SetKernelThreads(perWorker) // perWorker ≥ 1, which is all it checks
+		mlx.SetWorkerThreads(runtime.NumCPU() / workers)
 	}
 }

@@ -53,8 +53,7 @@ func main() {
 		mlx.SetCacheLimit(uint64(*cacheMB) << 20)
 	}
 	if dev == mlx.CPU && *workers > 1 {
-		mlx.SetBLASThreads(max(1, runtime.NumCPU() / *workers))
-		_ = mlx.SetKernelThreads(max(1, runtime.NumCPU() / *workers))
+		mlx.SetWorkerThreads(runtime.NumCPU() / *workers)
 	}
 	m, label := loadModel(*modelDir, *shape, dt, dev, *quantize)
 	defer m.Close()
