@@ -64,17 +64,14 @@ func main() {
 	}
 	real, padded, shapesSeen := 0, 0, map[[2]int]bool{}
 	for _, b := range batches {
-		L := 0
+		L, batchTokens := 0, 0
 		for _, r := range b.InputIDs {
-			real += int(rowTokens(r))
+			batchTokens += rowTokens(r)
 			L = max(L, len(r))
 		}
-		if *pack > 0 { // packed rows: the batch's real tokens rounded up to the GPU quantum
-			t := 0
-			for _, r := range b.InputIDs {
-				t += len(r)
-			}
-			padded += (t + bert.GPUPackQuantum - 1) / bert.GPUPackQuantum * bert.GPUPackQuantum
+		real += batchTokens
+		if *pack > 0 { // packed rows: the batch's real tokens, rounded up on a GPU
+			padded += bert.PackedRows(dev, batchTokens)
 		} else {
 			padded += L * len(b.InputIDs)
 		}
@@ -188,11 +185,7 @@ func lengths(n, constLen int) []int {
 // tokens, as bertbench does; with roundLen > 1 each batch's rows are padded (attention mask 0)
 // to a multiple of roundLen, so that fewer distinct shapes occur.
 func makeBatches(lens []int, maxTokens, maxBatch, roundLen int) []*bert.Batch {
-	order := make([]int, len(lens))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return lens[order[a]] > lens[order[b]] })
+	order := longestFirst(lens)
 	up := func(l int) int { return (l + roundLen - 1) / roundLen * roundLen }
 	var out []*bert.Batch
 	cur, L := &bert.Batch{}, 0
@@ -219,12 +212,7 @@ func makeBatches(lens []int, maxTokens, maxBatch, roundLen int) []*bert.Batch {
 		if len(cur.InputIDs) > 0 && (up(max(L, l))*(len(cur.InputIDs)+1) > maxTokens || len(cur.InputIDs) >= maxBatch) {
 			flush()
 		}
-		row := make([]int32, l)
-		for j := range row {
-			row[j] = int32(1000 + (i*7919+j*104729)%29000)
-		}
-		row[0], row[l-1] = 101, 102
-		cur.InputIDs = append(cur.InputIDs, row)
+		cur.InputIDs = append(cur.InputIDs, syntheticRow(i, l, l))
 		L = up(max(L, l))
 	}
 	flush()
@@ -234,25 +222,18 @@ func makeBatches(lens []int, maxTokens, maxBatch, roundLen int) []*bert.Batch {
 // slotBatches sorts rows by length and gives every batch the shape m.GPUBatchShape picks for its
 // longest row: exactly slots padded tokens (rows padded with attention mask 0), except the last.
 func slotBatches(m *bert.Model, lens []int, slots int) []*bert.Batch {
-	order := make([]int, len(lens))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return lens[order[a]] > lens[order[b]] })
+	order := longestFirst(lens)
 	var out []*bert.Batch
 	for start := 0; start < len(order); {
 		L, rows := m.GPUBatchShape(lens[order[start]], slots)
 		end := min(start+rows, len(order))
 		b := &bert.Batch{}
 		for _, i := range order[start:end] {
-			row := make([]int32, L)
 			mask := make([]int32, L)
 			for j := 0; j < lens[i]; j++ {
-				row[j] = int32(1000 + (i*7919+j*104729)%29000)
 				mask[j] = 1
 			}
-			row[0], row[lens[i]-1] = 101, 102
-			b.InputIDs = append(b.InputIDs, row)
+			b.InputIDs = append(b.InputIDs, syntheticRow(i, lens[i], L))
 			b.AttentionMask = append(b.AttentionMask, mask)
 		}
 		out = append(out, b)
@@ -264,11 +245,7 @@ func slotBatches(m *bert.Model, lens []int, slots int) []*bert.Batch {
 // packBatches sorts rows by length and fills each batch with rows up to budget real tokens; the
 // rows are not padded, so the model packs them (bert's packed batches).
 func packBatches(lens []int, budget int) []*bert.Batch {
-	order := make([]int, len(lens))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return lens[order[a]] > lens[order[b]] })
+	order := longestFirst(lens)
 	var out []*bert.Batch
 	cur, tokens := &bert.Batch{}, 0
 	for _, i := range order {
@@ -276,18 +253,34 @@ func packBatches(lens []int, budget int) []*bert.Batch {
 			out = append(out, cur)
 			cur, tokens = &bert.Batch{}, 0
 		}
-		row := make([]int32, lens[i])
-		for j := range row {
-			row[j] = int32(1000 + (i*7919+j*104729)%29000)
-		}
-		row[0], row[len(row)-1] = 101, 102
-		cur.InputIDs = append(cur.InputIDs, row)
-		tokens += len(row)
+		cur.InputIDs = append(cur.InputIDs, syntheticRow(i, lens[i], lens[i]))
+		tokens += lens[i]
 	}
 	if len(cur.InputIDs) > 0 {
 		out = append(out, cur)
 	}
 	return out
+}
+
+// longestFirst returns the indices of lens, longest first (ties in index order).
+func longestFirst(lens []int) []int {
+	order := make([]int, len(lens))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return lens[order[a]] > lens[order[b]] })
+	return order
+}
+
+// syntheticRow is row i of the workload: n token ids from a fixed formula between [CLS] and
+// [SEP], zero-padded to width.
+func syntheticRow(i, n, width int) []int32 {
+	row := make([]int32, width)
+	for j := 0; j < n; j++ {
+		row[j] = int32(1000 + (i*7919+j*104729)%29000)
+	}
+	row[0], row[n-1] = 101, 102
+	return row
 }
 
 // rowTokens counts a row's real tokens (padding added by makeBatches has id 0).
