@@ -34,19 +34,27 @@ func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
 	if pk := m.pack(sc, p); pk != nil {
 		return m.forwardPacked(sc, p, pk), sc.Err()
 	}
-	c, w := m.Config, m.w
-	B, L, H := p.rows, p.length, c.HiddenSize
-	ids := sc.FromInt32(p.ids, B, L)
-	x := sc.Add(sc.Take(w.word, ids, 0), sc.Take(w.pos, sc.FromInt32(p.positions, B, L), 0))
-	if w.typ != nil {
-		x = sc.Add(x, sc.Take(w.typ, sc.FromInt32(p.types, B, L), 0))
-	}
-	x = sc.Reshape(x, B*L, H)
-	x = m.norm(sc, x, w.embedNorm)
-	keep := sc.AsType(sc.FromBool(p.mask, B, L), mlx.Float32) // [B, L], 1 = attend
+	B, L, H := p.rows, p.length, m.Config.HiddenSize
+	x := m.embeddings(sc, p.ids, p.positions, p.types)
+	keep := keepMask(sc, p)
 	x = m.layers(sc, x, m.newPaddedAttention(sc, keep, B, L))
 	out := &Encoded{LastHidden: sc.Reshape(x, B, L, H), Mask: keep, Counts: p.counts, p: p}
 	return out, sc.Err()
+}
+
+// embeddings is LayerNorm(word + position + token type embeddings) of n tokens, as [n, hidden].
+func (m *Model) embeddings(sc *mlx.Scope, ids, positions, types []int32) *mlx.Array {
+	w, n := m.w, len(ids)
+	x := sc.Add(sc.Take(w.word, sc.FromInt32(ids, n), 0), sc.Take(w.pos, sc.FromInt32(positions, n), 0))
+	if w.typ != nil {
+		x = sc.Add(x, sc.Take(w.typ, sc.FromInt32(types, n), 0))
+	}
+	return m.norm(sc, x, w.embedNorm)
+}
+
+// keepMask is p's attention mask as [rows, length] float32, 1 = attend.
+func keepMask(sc *mlx.Scope, p *padded) *mlx.Array {
+	return sc.AsType(sc.FromBool(p.mask, p.rows, p.length), mlx.Float32)
 }
 
 // layers runs x [rows, hidden] through every encoder layer.

@@ -53,16 +53,12 @@ func (m *Model) pack(sc *mlx.Scope, p *padded) *packing {
 	return pk
 }
 
-// packed lays p's tokens end to end; nil when a row's mask is not a prefix or a row has no
-// attended token.
+// packed lays p's tokens end to end; nil when a row's mask is not a prefix.
 func (c *Config) packed(p *padded) *packing {
 	B, L := p.rows, p.length
 	pk := &packing{offsets: make([]int32, B+1)}
 	for b := range B {
-		n := p.counts[b]
-		if n == 0 {
-			return nil
-		}
+		n := p.counts[b] // at least 1: pad rejects rows with no attended token
 		for j := range L {
 			if p.mask[b*L+j] != (j < n) {
 				return nil
@@ -106,17 +102,11 @@ func (pk *packing) pad(rows int, padID int32, padPositions bool) {
 
 // forwardPacked is Forward on a packed batch.
 func (m *Model) forwardPacked(sc *mlx.Scope, p *padded, pk *packing) *Encoded {
-	w := m.w
 	B, L, H := p.rows, p.length, m.Config.HiddenSize
-	x := sc.Add(sc.Take(w.word, sc.FromInt32(pk.ids, pk.rows), 0), sc.Take(w.pos, sc.FromInt32(pk.positions, pk.rows), 0))
-	if w.typ != nil {
-		x = sc.Add(x, sc.Take(w.typ, sc.FromInt32(pk.types, pk.rows), 0))
-	}
-	x = m.norm(sc, x, w.embedNorm)
+	x := m.embeddings(sc, pk.ids, pk.positions, pk.types)
 	at := packedAttention{offsets: sc.FromInt32(pk.offsets, B+1), heads: m.Config.NumAttentionHeads,
 		scale: m.attentionScale(), longest: pk.longest, tokens: pk.tokens}
 	x = m.layers(sc, x, at)
 	hidden := sc.Reshape(sc.Take(x, sc.FromInt32(pk.unpack, B*L), 0), B, L, H)
-	keep := sc.AsType(sc.FromBool(p.mask, B, L), mlx.Float32)
-	return &Encoded{LastHidden: hidden, Mask: keep, Counts: p.counts, p: p}
+	return &Encoded{LastHidden: hidden, Mask: keepMask(sc, p), Counts: p.counts, p: p}
 }
