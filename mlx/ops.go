@@ -251,7 +251,7 @@ func (sc *Scope) AttentionQKV(qkv, keep *Array, heads int, scale float32) *Array
 
 // Dense is x·wᵀ + b for x [rows, in], w [out, in] and b [out], followed by the exact-form GELU
 // when gelu is true. On CPU streams in float32 it is one kernel (the bias copied into the output,
-// one matrix product added to it, GELU in place); elsewhere AddMM, then GELU composed from erf.
+// one matrix product added to it, GELU in place); elsewhere AddMM, then FusedGELU (float32 inside).
 func (sc *Scope) Dense(x, w, b *Array, gelu bool) *Array {
 	return sc.op("dense", []*Array{x, w, b}, func(r *C.bb_array, s C.bb_stream) C.int {
 		return C.bb_dense(r, x.handle(), w.handle(), b.handle(), C.bool(gelu), s)

@@ -69,13 +69,7 @@ int bb_dense(bb_array* res, bb_array x, bb_array w, bb_array b, bool gelu, bb_st
                      ba.dtype() == mx::float32;
     if (!cpu) {
       auto y = mx::addmm(ba, xa, mx::transpose(wa, {1, 0}, st), 1.f, 1.f, st);
-      if (gelu) {
-        const auto f = mx::astype(y, mx::float32, st);
-        auto g = mx::multiply(mx::multiply(f, mx::array(0.5f), st),
-                              mx::add(mx::array(1.f), mx::erf(mx::multiply(f, mx::array(float(M_SQRT1_2)), st), st), st), st);
-        y = mx::astype(g, xa.dtype(), st);
-      }
-      put(res, y);
+      put(res, gelu ? fused_gelu(y, st) : y);
       return;
     }
     std::vector<mx::array> in{mx::contiguous(xa, false, st), mx::contiguous(wa, false, st), mx::contiguous(ba, false, st)};

@@ -29,6 +29,12 @@ const auto& compiled_gelu() {
 }
 
 }  // namespace
+
+mx::array fused_gelu(const mx::array& x, const mx::Stream& s) {
+  mx::StreamContext ctx(s);
+  return compiled_gelu()({x})[0];
+}
+
 }  // namespace bb
 
 using namespace bb;
@@ -36,10 +42,7 @@ using namespace bb;
 extern "C" {
 
 int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s) {
-  return guard([&] {
-    mx::StreamContext ctx(stream(s));
-    put(res, compiled_gelu()({arr(a)})[0]);
-  });
+  return guard([&] { put(res, fused_gelu(arr(a), stream(s))); });
 }
 
 }  // extern "C"
