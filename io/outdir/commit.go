@@ -16,6 +16,12 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Second) }
 // finished and its files removed by the next Open. On error the files are
 // aborted and d refuses further commits (reopen it to repair).
 func (d *Dir) CommitUnit(u Unit, rows int64, files ...*PendingFile) error {
+	return d.CommitUnitInput(u, nil, rows, files...)
+}
+
+// CommitUnitInput is CommitUnit recording also in, the fingerprint of u's
+// input (nil records none), so that a later run can tell it changed.
+func (d *Dir) CommitUnitInput(u Unit, in *Input, rows int64, files ...*PendingFile) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.checkUnit(u, rows, files); err != nil {
@@ -25,7 +31,7 @@ func (d *Dir) CommitUnit(u Unit, rows int64, files ...*PendingFile) error {
 	finished := now()
 	infos, err := d.place(files)
 	if err == nil {
-		err = d.manifest.append(line{Kind: kindUnit, Unit: &u, Files: infos, Rows: rows,
+		err = d.manifest.append(line{Kind: kindUnit, Unit: &u, Input: in, Files: infos, Rows: rows,
 			JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Time: finished})
 	}
 	if err != nil {
@@ -33,7 +39,7 @@ func (d *Dir) CommitUnit(u Unit, rows int64, files ...*PendingFile) error {
 		return fmt.Errorf("output folder %s: commit unit %s: %w", d.path, u, err)
 	}
 	d.state.units[u] = len(d.state.records)
-	d.state.records = append(d.state.records, Record{Unit: u, Files: infos, Rows: rows,
+	d.state.records = append(d.state.records, Record{Unit: u, Input: in, Files: infos, Rows: rows,
 		JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Finished: finished})
 	for _, f := range infos {
 		d.state.unitFiles[f.Name] = u
@@ -59,7 +65,55 @@ func (d *Dir) CommitFile(f *PendingFile) error {
 		d.broken = err
 		return fmt.Errorf("output folder %s: commit %s: %w", d.path, f.Name(), err)
 	}
-	d.state.plain[f.Name()] = infos[0].Bytes
+	d.state.plain[f.Name()] = infos[0]
+	d.state.named[f.Name()] = true
+	return nil
+}
+
+// MarkComplete commits the completion marker _SUCCESS (an empty file): the
+// job's every unit is finished. The next Open that starts writing removes it.
+func (d *Dir) MarkComplete() error {
+	f, err := d.Create(SuccessName)
+	if err != nil {
+		return err
+	}
+	return d.CommitFile(f)
+}
+
+// Redo forgets finished units so that they are done again: for each, it
+// records a drop record, then removes the unit's files. A crash in between
+// leaves files that the next Open removes, since the manifest says they are
+// dropped.
+func (d *Dir) Redo(units []Unit) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.usable(); err != nil {
+		return err
+	}
+	for _, u := range units {
+		i, ok := d.state.units[u]
+		if !ok {
+			return fmt.Errorf("output folder %s: unit %s is not finished; there is nothing to redo", d.path, u)
+		}
+		files := d.state.records[i].Files
+		if err := d.manifest.append(line{Kind: kindDrop, Unit: &u, Files: files, Time: now()}); err != nil {
+			d.broken = err
+			return fmt.Errorf("output folder %s: redo unit %s: %w", d.path, u, err)
+		}
+		if err := d.state.drop(u); err != nil {
+			return err
+		}
+		crashPoint("dropped")
+		names := make([]string, len(files))
+		for j, f := range files {
+			names[j] = f.Name
+			delete(d.state.begun, f.Name)
+		}
+		if err := removeFiles(d.path, names); err != nil {
+			d.broken = err
+			return fmt.Errorf("output folder %s: redo unit %s: %w", d.path, u, err)
+		}
+	}
 	return nil
 }
 

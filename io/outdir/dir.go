@@ -90,8 +90,24 @@ func (d *Dir) prepare(opts Options) error {
 	if err := checkFinished(d.path, d.state); err != nil {
 		return err
 	}
-	d.manifest, err = openManifest(d.path)
-	return err
+	if d.manifest, err = openManifest(d.path); err != nil {
+		return err
+	}
+	return d.unmarkComplete()
+}
+
+// unmarkComplete removes the completion marker of an earlier run, recording
+// the removal first: this run may stop before the job is complete.
+func (d *Dir) unmarkComplete() error {
+	marker, ok := d.state.plain[SuccessName]
+	if !ok {
+		return nil
+	}
+	if err := d.manifest.append(line{Kind: kindRemove, Files: []FileInfo{marker}, Time: now()}); err != nil {
+		return err
+	}
+	delete(d.state.plain, SuccessName)
+	return removeFiles(d.path, []string{SuccessName})
 }
 
 // overwrite removes every file the manifest names — reading what it can of
@@ -121,7 +137,7 @@ func (d *Dir) start(named map[string]bool) error {
 	state, _ := replay(d.path, nil)
 	d.state = state
 	m, err := createManifest(d.path, line{Kind: kindJob, Version: manifestVersion,
-		JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Time: now()})
+		JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Job: d.id.JobText, Time: now()})
 	d.manifest = m
 	return err
 }

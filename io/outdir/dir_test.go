@@ -111,9 +111,10 @@ func TestMismatch(t *testing.T) {
 
 func TestOverwrite(t *testing.T) {
 	dir := finishedFolder(t)
-	writeFile(t, dir, ".part-00009.parquet.tmp-abc", "partial")
+	writeFile(t, dir, TempPrefix+"0123456789abcdef-part-00009.parquet", "partial")
 	writeFile(t, dir, ".DS_Store", "kept")
-	writeFile(t, dir, "_SUCCESS", "kept")
+	writeFile(t, dir, ".mydata.tmp-123", "kept")
+	writeFile(t, dir, "_README", "kept")
 	other := Identity{JobHash: "job-2", ModelCommit: "commit-2"}
 	d, err := Open(dir, other, Options{Overwrite: true})
 	if err != nil {
@@ -123,7 +124,7 @@ func TestOverwrite(t *testing.T) {
 		t.Errorf("%d records after overwrite", len(d.Records()))
 	}
 	d.Close()
-	if got, want := listNames(t, dir), []string{".DS_Store", "_SUCCESS", ManifestName}; !slices.Equal(got, want) {
+	if got, want := listNames(t, dir), []string{".DS_Store", ".mydata.tmp-123", "_README", ManifestName}; !slices.Equal(got, want) {
 		t.Errorf("after overwrite the folder holds %v, want %v", got, want)
 	}
 	if d, err = Open(dir, other, Options{}); err != nil {
@@ -143,21 +144,26 @@ func TestUnknownFilesRefused(t *testing.T) {
 		{"overwrite", true, Options{Overwrite: true}},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if tc.finished {
-				dir = finishedFolder(t)
+		for _, name := range []string{"data.csv", SuccessName} {
+			if tc.finished && name == SuccessName {
+				continue // a finished folder holds bertbatch's own marker
 			}
-			writeFile(t, dir, "data.csv", "a,b\n")
-			before := listNames(t, dir)
-			_, err := Open(dir, testID, tc.opts)
-			if !errors.Is(err, ErrUnknownFiles) || !strings.Contains(err.Error(), "data.csv") {
-				t.Fatalf("Open: %v, want ErrUnknownFiles naming data.csv", err)
-			}
-			if after := listNames(t, dir); !slices.Equal(before, after) {
-				t.Errorf("a refused Open changed the folder: %v, then %v", before, after)
-			}
-		})
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				dir := t.TempDir()
+				if tc.finished {
+					dir = finishedFolder(t)
+				}
+				writeFile(t, dir, name, "a,b\n")
+				before := listNames(t, dir)
+				_, err := Open(dir, testID, tc.opts)
+				if !errors.Is(err, ErrUnknownFiles) || !strings.Contains(err.Error(), name) {
+					t.Fatalf("Open: %v, want ErrUnknownFiles naming %s", err, name)
+				}
+				if after := listNames(t, dir); !slices.Equal(before, after) {
+					t.Errorf("a refused Open changed the folder: %v, then %v", before, after)
+				}
+			})
+		}
 	}
 	t.Run("hidden files are fine", func(t *testing.T) {
 		dir := t.TempDir()

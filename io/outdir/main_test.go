@@ -114,7 +114,7 @@ func content(i, f int) []byte {
 
 // commitUnits opens dir for testID, commits every unit not yet done (each
 // file written in four chunks, with crashPoint("chunk") after each chunk),
-// then a summary file, and closes dir. done, if set, is called after each
+// then a summary file and the completion marker, and closes dir. done, if set, is called after each
 // commit.
 func commitUnits(dir string, units int, done func(i int)) error {
 	d, err := Open(dir, testID, Options{})
@@ -154,6 +154,9 @@ func commitUnits(dir string, units int, done func(i int)) error {
 	}
 	fmt.Fprintf(summary, `{"units":%d}`, units)
 	if err := d.CommitFile(summary); err != nil {
+		return err
+	}
+	if err := d.MarkComplete(); err != nil {
 		return err
 	}
 	return d.Close()

@@ -28,6 +28,12 @@ func readManifest(dir string) ([]line, error) {
 		}
 		data = data[:complete]
 	}
+	return parseManifest(path, data)
+}
+
+// parseManifest decodes complete manifest lines (data ends with a newline or
+// is empty); an unreadable line or a misplaced job record is ErrDamaged.
+func parseManifest(path string, data []byte) ([]line, error) {
 	if len(data) == 0 {
 		return nil, nil
 	}

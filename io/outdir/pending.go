@@ -2,9 +2,11 @@ package outdir
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +14,9 @@ import (
 )
 
 // PendingFile is a file being written under a temporary name in the output
-// folder (.NAME.tmp-RANDOM). Commit it with Dir.CommitUnit or Dir.CommitFile,
-// or drop it with Abort; Open removes it if the process dies first.
+// folder (.bertbatch-tmp-RANDOM-NAME). Commit it with Dir.CommitUnit or
+// Dir.CommitFile, or drop it with Abort; Open removes it if the process dies
+// first. The SHA-256 of its bytes is computed as they are written.
 type PendingFile struct {
 	mu      sync.Mutex
 	dir     string
@@ -21,6 +24,7 @@ type PendingFile struct {
 	temp    string // temporary path
 	file    *os.File
 	written int64
+	sum     hash.Hash
 	state   pendingState
 }
 
@@ -33,13 +37,13 @@ const (
 	aborted
 )
 
-// tempMarker separates a temporary file's final name from its random suffix.
-const tempMarker = ".tmp-"
+// TempPrefix starts the name of every temporary file bertbatch writes in an
+// output folder; only names with this prefix are ever removed as temporary
+// files, so a user's hidden file such as .mydata.tmp-123 is left alone.
+const TempPrefix = ".bertbatch-tmp-"
 
-// isTemp reports whether name is a temporary file's name.
-func isTemp(name string) bool {
-	return strings.HasPrefix(name, ".") && strings.Contains(name, tempMarker)
-}
+// isTemp reports whether name is one of bertbatch's temporary files.
+func isTemp(name string) bool { return strings.HasPrefix(name, TempPrefix) }
 
 // validateName checks that name can be a committed file's name: one path
 // element, not hidden (hidden names are the lock's and temporary files'), not
@@ -58,18 +62,18 @@ func validateName(name string) error {
 	return nil
 }
 
-// createPending creates dir/.NAME.tmp-RANDOM for writing.
+// createPending creates dir/.bertbatch-tmp-RANDOM-NAME for writing.
 func createPending(dir, name string) (*PendingFile, error) {
-	var suffix [8]byte
-	if _, err := rand.Read(suffix[:]); err != nil {
+	var random [8]byte
+	if _, err := rand.Read(random[:]); err != nil {
 		return nil, err
 	}
-	temp := filepath.Join(dir, "."+name+tempMarker+hex.EncodeToString(suffix[:]))
+	temp := filepath.Join(dir, TempPrefix+hex.EncodeToString(random[:])+"-"+name)
 	f, err := os.OpenFile(temp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file for %s: %w", name, err)
 	}
-	return &PendingFile{dir: dir, name: name, temp: temp, file: f}, nil
+	return &PendingFile{dir: dir, name: name, temp: temp, file: f, sum: sha256.New()}, nil
 }
 
 // Name returns the name the file gets when committed.
@@ -84,6 +88,7 @@ func (f *PendingFile) Write(p []byte) (int, error) {
 	}
 	n, err := f.file.Write(p)
 	f.written += int64(n)
+	f.sum.Write(p[:n])
 	if err != nil {
 		return n, fmt.Errorf("write %s: %w", f.temp, err)
 	}
@@ -123,7 +128,7 @@ func (f *PendingFile) finish() (FileInfo, error) {
 		return FileInfo{}, fmt.Errorf("close %s: %w", f.temp, err)
 	}
 	f.state = finished
-	return FileInfo{Name: f.name, Bytes: f.written}, nil
+	return FileInfo{Name: f.name, Bytes: f.written, SHA256: hex.EncodeToString(f.sum.Sum(nil))}, nil
 }
 
 // rename moves a finished file to its final name. The caller fsyncs the folder.

@@ -1,8 +1,11 @@
 package outdir
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,46 +43,47 @@ func visible(name string) bool {
 	return !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_")
 }
 
-// checkUnknown fails with ErrUnknownFiles when dir holds visible entries the
-// manifest does not name.
+// checkUnknown fails with ErrUnknownFiles when dir holds visible entries, or
+// a completion marker, that the manifest does not name.
 func checkUnknown(dir string, entries []os.DirEntry, named map[string]bool) error {
-	var unknown []string
-	for _, e := range entries {
-		if visible(e.Name()) && !named[e.Name()] {
-			unknown = append(unknown, e.Name())
-		}
-	}
+	unknown := unknownFiles(entries, named)
 	if len(unknown) == 0 {
 		return nil
 	}
-	slices.Sort(unknown)
 	shown := unknown[:min(len(unknown), 5)]
 	more := ""
 	if len(unknown) > len(shown) {
 		more = fmt.Sprintf(" and %d more", len(unknown)-len(shown))
 	}
-	return fmt.Errorf("%w: %s holds %s%s, which dataset readers would mix with the results; "+
+	return fmt.Errorf("%w: %s holds %s%s, which dataset readers would mix with the results "+
+		"(or, for %s, taken for bertbatch's completion marker); "+
 		"move them away or choose an empty output folder (bertbatch never deletes files it did not write)",
-		ErrUnknownFiles, dir, strings.Join(shown, ", "), more)
+		ErrUnknownFiles, dir, strings.Join(shown, ", "), more, SuccessName)
+}
+
+// unknownFiles lists, sorted, the visible entries and the completion marker
+// that named does not hold.
+func unknownFiles(entries []os.DirEntry, named map[string]bool) []string {
+	var unknown []string
+	for _, e := range entries {
+		if (visible(e.Name()) || e.Name() == SuccessName) && !named[e.Name()] {
+			unknown = append(unknown, e.Name())
+		}
+	}
+	slices.Sort(unknown)
+	return unknown
 }
 
 // checkFinished fails with ErrDamaged when a finished unit's file is missing
-// or does not have its recorded size. Files not tied to a unit (a summary)
-// are rewritten by every run and not checked.
+// or does not have its recorded size and SHA-256. Files not tied to a unit (a
+// summary) are rewritten by every run and not checked.
 func checkFinished(dir string, s *folderState) error {
 	var problems []string
-	check := func(name string, want int64, owner string) {
-		info, err := os.Stat(filepath.Join(dir, name))
-		switch {
-		case err != nil:
-			problems = append(problems, fmt.Sprintf("%s of %s is missing", name, owner))
-		case info.Size() != want:
-			problems = append(problems, fmt.Sprintf("%s of %s has %d bytes, recorded %d", name, owner, info.Size(), want))
-		}
-	}
 	for _, r := range s.records {
 		for _, f := range r.Files {
-			check(f.Name, f.Bytes, "unit "+r.Unit.String())
+			if p := checkFile(dir, f); p != "" {
+				problems = append(problems, f.Name+" of unit "+r.Unit.String()+" "+p)
+			}
 		}
 	}
 	if len(problems) == 0 {
@@ -88,4 +92,44 @@ func checkFinished(dir string, s *folderState) error {
 	slices.Sort(problems)
 	return fmt.Errorf("%w: in %s, %s; something other than bertbatch changed the folder; run with --overwrite to start over",
 		ErrDamaged, dir, strings.Join(problems, "; "))
+}
+
+// checkFile returns what is wrong with dir/f.Name ("is missing", "has 10
+// bytes, recorded 12", "has SHA-256 …, recorded …"), or "" when it has its
+// recorded size and checksum. A record without a checksum is checked by size.
+func checkFile(dir string, f FileInfo) string {
+	path := filepath.Join(dir, f.Name)
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "is missing"
+	case err != nil:
+		return fmt.Sprintf("cannot be read (%v)", err)
+	case info.Size() != f.Bytes:
+		return fmt.Sprintf("has %d bytes, recorded %d", info.Size(), f.Bytes)
+	case f.SHA256 == "":
+		return ""
+	}
+	sum, err := fileSHA256(path)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("cannot be read (%v)", err)
+	case sum != f.SHA256:
+		return fmt.Sprintf("has SHA-256 %s, recorded %s (changed in place)", sum, f.SHA256)
+	}
+	return ""
+}
+
+// fileSHA256 returns the lowercase hex SHA-256 of a file's bytes.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -7,24 +7,25 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // folderState is what a manifest says about its folder.
 type folderState struct {
 	job       *line
-	records   []Record         // finished units, in commit order
-	units     map[Unit]int     // index into records
-	unitFiles map[string]Unit  // files of finished units
-	plain     map[string]int64 // finished files not tied to a unit, with their sizes
-	begun     map[string]bool  // files named by a begin record and not finished since: orphans
-	named     map[string]bool  // every file any record names
+	records   []Record            // finished units, in commit order
+	units     map[Unit]int        // index into records
+	unitFiles map[string]Unit     // files of finished units
+	plain     map[string]FileInfo // finished files not tied to a unit
+	begun     map[string]bool     // files named by a begin record and not finished since: orphans
+	named     map[string]bool     // every file any record names
 }
 
 // replay rebuilds the folder state from manifest lines, checking that no
 // unit is finished twice and no file belongs to two units.
 func replay(dir string, lines []line) (*folderState, error) {
 	s := &folderState{
-		units: map[Unit]int{}, unitFiles: map[string]Unit{}, plain: map[string]int64{},
+		units: map[Unit]int{}, unitFiles: map[string]Unit{}, plain: map[string]FileInfo{},
 		begun: map[string]bool{}, named: map[string]bool{},
 	}
 	manifest := filepath.Join(dir, ManifestName)
@@ -33,8 +34,8 @@ func replay(dir string, lines []line) (*folderState, error) {
 			return fmt.Errorf("%w: manifest %s line %d: %s; run with --overwrite to start over",
 				ErrDamaged, manifest, i+1, fmt.Sprintf(format, args...))
 		}
-		if l.Kind == kindUnit && l.Unit == nil {
-			return nil, damaged("a unit record without its unit")
+		if (l.Kind == kindUnit || l.Kind == kindDrop) && l.Unit == nil {
+			return nil, damaged("a %s record without its unit", l.Kind)
 		}
 		if _, dup := s.units[ptrValue(l.Unit)]; dup && l.Kind == kindUnit {
 			return nil, damaged("unit %s is recorded twice", *l.Unit)
@@ -43,12 +44,21 @@ func replay(dir string, lines []line) (*folderState, error) {
 			if err := validateName(f.Name); err != nil {
 				return nil, damaged("%v", err)
 			}
-			if u, ok := s.unitFiles[f.Name]; ok {
+			if u, ok := s.unitFiles[f.Name]; ok && (l.Kind != kindDrop || u != *l.Unit) {
 				return nil, damaged("file %s already belongs to unit %s", f.Name, u)
 			}
 			s.named[f.Name] = true
 		}
 		switch l.Kind {
+		case kindDrop:
+			if err := s.drop(*l.Unit); err != nil {
+				return nil, damaged("%v", err)
+			}
+		case kindRemove:
+			for _, f := range l.Files {
+				delete(s.plain, f.Name)
+				s.begun[f.Name] = true // removed next, or by the next Open if the run stopped first
+			}
 		case kindJob:
 			s.job = &lines[i]
 		case kindBegin:
@@ -58,7 +68,7 @@ func replay(dir string, lines []line) (*folderState, error) {
 			}
 		case kindUnit:
 			s.units[*l.Unit] = len(s.records)
-			s.records = append(s.records, Record{Unit: *l.Unit, Files: l.Files, Rows: l.Rows,
+			s.records = append(s.records, Record{Unit: *l.Unit, Input: l.Input, Files: l.Files, Rows: l.Rows,
 				JobHash: l.JobHash, ModelCommit: l.ModelCommit, Finished: l.Time})
 			for _, f := range l.Files {
 				s.unitFiles[f.Name] = *l.Unit
@@ -66,7 +76,7 @@ func replay(dir string, lines []line) (*folderState, error) {
 			}
 		case kindFile:
 			for _, f := range l.Files {
-				s.plain[f.Name] = f.Bytes
+				s.plain[f.Name] = f
 				delete(s.begun, f.Name)
 			}
 		default:
@@ -76,17 +86,42 @@ func replay(dir string, lines []line) (*folderState, error) {
 	return s, nil
 }
 
-// differences lists how the folder's job differs from id.
+// drop forgets finished unit u: its files become orphans, removed by Open.
+func (s *folderState) drop(u Unit) error {
+	i, ok := s.units[u]
+	if !ok {
+		return fmt.Errorf("unit %s is dropped but not finished", u)
+	}
+	for _, f := range s.records[i].Files {
+		delete(s.unitFiles, f.Name)
+		s.begun[f.Name] = true
+	}
+	s.records = slices.Delete(s.records, i, i+1)
+	delete(s.units, u)
+	for j := i; j < len(s.records); j++ {
+		s.units[s.records[j].Unit] = j
+	}
+	return nil
+}
+
+// differences lists how the folder's job differs from id. When both sides
+// have the job's canonical text, a different job hash is reported as the
+// settings that changed.
 func (s *folderState) differences(id Identity) []Difference {
 	var diffs []Difference
 	if s.job.Version != manifestVersion {
-		diffs = append(diffs, Difference{"manifest version", fmt.Sprint(s.job.Version), fmt.Sprint(manifestVersion)})
+		// Nothing else in a manifest of another version can be relied on.
+		return []Difference{{Field: "manifest version", Have: fmt.Sprint(s.job.Version), Want: fmt.Sprint(manifestVersion)}}
 	}
 	if s.job.JobHash != id.JobHash {
-		diffs = append(diffs, Difference{"job hash", s.job.JobHash, id.JobHash})
+		if settings := diffJobText(s.job.Job, id.JobText); len(settings) > 0 {
+			diffs = append(diffs, settings...)
+		} else {
+			diffs = append(diffs, Difference{Field: "job hash", Have: s.job.JobHash, Want: id.JobHash})
+		}
 	}
 	if s.job.ModelCommit != id.ModelCommit {
-		diffs = append(diffs, Difference{"model commit", s.job.ModelCommit, id.ModelCommit})
+		diffs = append(diffs, Difference{Field: "model commit", Have: s.job.ModelCommit, Want: id.ModelCommit})
 	}
 	return diffs
 }
