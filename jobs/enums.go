@@ -163,6 +163,18 @@ const (
 
 func (Mode) enumValues() []string { return strs(ModeResume, ModeOverwrite) }
 
+// OnInputChange says what a resumed run does with finished units whose input changed since they were
+// committed (resume.on_input_change).
+type OnInputChange string
+
+// Input-change policies; OnInputChangeRedo removes the changed units' committed files and does them again.
+const (
+	OnInputChangeFail OnInputChange = "fail"
+	OnInputChangeRedo OnInputChange = "redo"
+)
+
+func (OnInputChange) enumValues() []string { return strs(OnInputChangeFail, OnInputChangeRedo) }
+
 // enum is implemented by every enumerated field type.
 type enum interface{ enumValues() []string }
 

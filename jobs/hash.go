@@ -16,7 +16,7 @@ const hashVersion = "bertbatch-job v1"
 // model (ref, revision, dtype, device, head), the columns read and written, pooling, normalisation, truncation,
 // output dtype, max_length, too_long and bad_rows. Fields tagged hash:"-" in types.go are left out because
 // output rows are the same whatever their value: workers, batching sizes and sort window, input paths and
-// format, output folder, compression, rows per file, cache folder, offline and mode. The resolved commit of a
+// format, output folder, compression, rows per file, cache folder, offline, mode and resume. The resolved commit of a
 // Hub model is recorded separately in the output manifest.
 //
 // The hashed text is hashVersion followed by one "path=value" line per hashed field in declaration order, with
@@ -25,6 +25,10 @@ func (j *Job) Hash() string {
 	sum := sha256.Sum256([]byte(j.canonical()))
 	return hex.EncodeToString(sum[:])
 }
+
+// Canonical returns the text Hash hashes: hashVersion, then one "path=value" line per hashed field. The
+// output manifest keeps it so that a rerun of a changed job can name the fields that changed.
+func (j *Job) Canonical() string { return j.canonical() }
 
 // canonical is the text Hash hashes.
 func (j *Job) canonical() string {

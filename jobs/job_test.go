@@ -61,6 +61,7 @@ func TestDefaults(t *testing.T) {
 		Output: Output{Dir: "/jobs/out", EmbeddingColumn: "embedding", Pooling: PoolingModel,
 			Normalize: NormalizeModel, DType: OutputFloat32, Compression: CompressionZstd, RowsPerFile: 100000},
 		Batching: Batching{MaxTokens: 16384, MaxBatchSize: 256, SortWindow: 4096, TooLong: TooLongTruncate},
+		Resume:   Resume{OnInputChange: OnInputChangeFail},
 		BadRows:  BadRowsFail,
 		Mode:     ModeResume,
 		File:     testFile,

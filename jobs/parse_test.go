@@ -87,6 +87,8 @@ func TestParseProblems(t *testing.T) {
 			5, 1, "workers", `given twice (first at line 4)`},
 		{"unknown enum value", "model: {ref: org/m}\ninput: {paths: [d]}\noutput:\n  dir: o\n  pooling: avg\n",
 			5, 12, "output.pooling", `unknown value "avg" (want one of model, cls, mean, max, mean_sqrt_len)`},
+		{"unknown input-change policy", "model: {ref: org/m}\ninput: {paths: [d]}\noutput: {dir: o}\nresume: {on_input_change: ignore}\n",
+			4, 27, "resume.on_input_change", `unknown value "ignore" (want one of fail, redo)`},
 		{"enum value near a known one", "model: {ref: org/m, dtype: bfloat}\ninput: {paths: [d]}\noutput: {dir: o}\n",
 			1, 28, "model.dtype", `did you mean "bfloat16"?`},
 		{"normalize as a word", "model: {ref: org/m}\ninput: {paths: [d]}\noutput: {dir: o, normalize: yes}\n",

@@ -17,6 +17,7 @@ type Job struct {
 	Input    Input    `yaml:"input" required:"true"`
 	Output   Output   `yaml:"output" required:"true"`
 	Batching Batching `yaml:"batching"`
+	Resume   Resume   `yaml:"resume" hash:"-"`
 	// Workers is the number of inference workers; 0 picks one per device (auto).
 	Workers int `yaml:"workers" default:"0" min:"0" max:"1024" hash:"-"`
 	// BadRows says what happens to a row that cannot be processed.
@@ -105,6 +106,13 @@ type Batching struct {
 	MaxLength int `yaml:"max_length" default:"0" min:"0" max:"1048576"`
 	// TooLong says what happens to a row longer than MaxLength.
 	TooLong TooLong `yaml:"too_long" default:"truncate"`
+}
+
+// Resume says how a run treats results an earlier run of the job left in output.dir. Nothing in it changes
+// output rows.
+type Resume struct {
+	// OnInputChange says what happens when the input of a finished unit changed since it was committed.
+	OnInputChange OnInputChange `yaml:"on_input_change" default:"fail" hash:"-"`
 }
 
 // Output column names written beside the passthrough columns.
