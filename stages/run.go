@@ -60,11 +60,18 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
 	}
 	r.warnOtherInputs(logf)
 	defer r.dir.Close()
+	defer r.prints.Close()
+	if err := r.checkInputs(logf); err != nil {
+		return nil, err
+	}
 	loaded := time.Since(start)
 	err = r.execute(ctx, opts)
 	sum := r.summary(time.Since(start), loaded)
 	if err == nil {
 		err = r.writeSummary(sum)
+	}
+	if err == nil {
+		err = r.dir.MarkComplete()
 	}
 	return sum, err
 }
@@ -75,6 +82,7 @@ type run struct {
 	lm        *loaded
 	ds        *dataset.Dataset
 	dir       *outdir.Dir
+	prints    *dataset.Fingerprints // of the input files: recorded with each unit, checked on resume
 	jobHash   string
 	embed     bert.EmbedOptions
 	layout    *layout
@@ -107,7 +115,8 @@ func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
 	// The folder is tied to the job's hash alone: resuming skips committed rows, not units, so
 	// the read unit size (which follows rows_per_file) may change between runs.
 	r.jobHash = job.Hash()
-	r.dir, err = outdir.Open(job.Output.Dir, outdir.Identity{JobHash: r.jobHash, ModelCommit: lm.commit},
+	r.prints = r.ds.Fingerprints()
+	r.dir, err = outdir.Open(job.Output.Dir, outdir.Identity{JobHash: r.jobHash, ModelCommit: lm.commit, JobText: job.Canonical()},
 		outdir.Options{Overwrite: opts.Overwrite || job.Mode == jobs.ModeOverwrite})
 	if err != nil {
 		return nil, err
@@ -213,7 +222,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	results := pipeline.Pool[*mlx.Stream, pipeline.Batch[item], []pipeline.Seq[result]]{
 		Workers: r.workers, LockOSThread: true, Open: inf.open, Process: inf.process, Close: inf.close,
 	}.Run(ctx, g, batcher.Run(ctx, g, pipeline.Number(ctx, g, items, window)))
-	w := &writer{dir: r.dir, layout: r.layout, rowsPerFile: int64(r.job.Output.RowsPerFile), mem: r.mem, stats: &r.stats,
+	w := &writer{dir: r.dir, prints: r.prints, layout: r.layout, rowsPerFile: int64(r.job.Output.RowsPerFile), mem: r.mem, stats: &r.stats,
 		opts: parquetio.WriterOptions{Compression: string(r.job.Output.Compression), Metadata: r.metadata()}}
 	asm := &assembler{w: w}
 	pipeline.Consume(ctx, g, pipeline.Reorder(ctx, g, pipeline.Unbatch(ctx, g, results), window), asm.consume)

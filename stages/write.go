@@ -16,6 +16,7 @@ import (
 // rowsPerFile rows and commits each part, with its rejects file, as one unit of the manifest.
 type writer struct {
 	dir         *outdir.Dir
+	prints      *dataset.Fingerprints
 	layout      *layout
 	opts        parquetio.WriterOptions
 	rowsPerFile int64
@@ -142,7 +143,12 @@ func (w *writer) commit() error {
 		}
 		files = append(files, p.rejectFile)
 	}
-	if err := w.dir.CommitUnit(outdir.Unit{Input: p.input, Start: p.start, End: p.end}, p.rows, files...); err != nil {
+	in, err := fingerprint(w.prints, p.input, p.start, p.end)
+	if err != nil {
+		abortFiles(files)
+		return err
+	}
+	if err := w.dir.CommitUnitInput(outdir.Unit{Input: p.input, Start: p.start, End: p.end}, in, p.rows, files...); err != nil {
 		return err
 	}
 	w.stats.Files.Add(int64(len(files)))
@@ -157,5 +163,11 @@ func (w *writer) abort() {
 			p.rejectFile.Abort()
 		}
 		w.part = nil
+	}
+}
+
+func abortFiles(files []*outdir.PendingFile) {
+	for _, f := range files {
+		f.Abort()
 	}
 }

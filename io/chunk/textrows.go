@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // RowBounds reads a text file row by row: First returns the byte offset
@@ -21,8 +22,9 @@ type RowBounds interface {
 
 // TextRows fingerprints row ranges of a text file by the SHA-256 of their
 // bytes (MethodText). It scans rows forward from the last range asked for
-// and starts over from the top when asked for an earlier one, so ranges
-// asked for in order cost one pass over the file.
+// and starts over from the top when asked for an earlier one or when the
+// file's size or modification time changed, so ranges asked for in order
+// cost one pass over the file.
 type TextRows struct {
 	path   string
 	open   func() (RowBounds, error)
@@ -30,6 +32,7 @@ type TextRows struct {
 	row    int64 // rows passed
 	offset int64 // where row `row` starts
 	size   int64
+	mtime  time.Time
 }
 
 // NewTextRows returns a fingerprinter of path whose rows open finds.
@@ -43,8 +46,8 @@ func (t *TextRows) Fingerprint(start, end int64) (Fingerprint, error) {
 	if err != nil {
 		return Fingerprint{}, err
 	}
-	if t.bounds == nil || start < t.row || size != t.size {
-		if err := t.restart(size); err != nil {
+	if t.bounds == nil || start < t.row || size != t.size || !mtime.Equal(t.mtime) {
+		if err := t.restart(size, mtime); err != nil {
 			return Fingerprint{}, err
 		}
 	}
@@ -62,7 +65,7 @@ func (t *TextRows) Fingerprint(start, end int64) (Fingerprint, error) {
 	return Fingerprint{Size: size, ModTime: mtime, Method: MethodText, Digest: digest}, nil
 }
 
-func (t *TextRows) restart(size int64) error {
+func (t *TextRows) restart(size int64, mtime time.Time) error {
 	if err := t.Close(); err != nil {
 		return err
 	}
@@ -70,7 +73,7 @@ func (t *TextRows) restart(size int64) error {
 	if err != nil {
 		return err
 	}
-	t.bounds, t.row, t.offset, t.size = b, 0, b.First(), size
+	t.bounds, t.row, t.offset, t.size, t.mtime = b, 0, b.First(), size, mtime
 	return nil
 }
 

@@ -132,6 +132,10 @@ func TestTextFingerprintChanges(t *testing.T) {
 			if err := os.WriteFile(path, tc.edit(data), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			later := time.Now().Add(time.Minute)
+			if err := os.Chtimes(path, later, later); err != nil {
+				t.Fatal(err)
+			}
 			checkRange(t, fs, path, 0, 10, first, tc.first)
 			checkRange(t, fs, path, 10, 20, last, tc.last)
 		})
@@ -189,6 +193,10 @@ func TestBinaryFingerprintChanges(t *testing.T) {
 				fs := fingerprintsOf(t, path)
 				first, last := digestOf(t, fs, path, 0, 5000), digestOf(t, fs, path, 10000, 15000)
 				write(t, path, tc.rows)
+				later := time.Now().Add(time.Minute) // timestamps may be coarser than the two writes are apart
+				if err := os.Chtimes(path, later, later); err != nil {
+					t.Fatal(err)
+				}
 				checkRange(t, fs, path, 0, 5000, first, tc.first)
 				checkRange(t, fs, path, 10000, 15000, last, tc.last)
 			})
