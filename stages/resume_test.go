@@ -14,6 +14,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/bertbatch/bertbatch/io/outdir"
 	"github.com/bertbatch/bertbatch/jobs"
 )
 
@@ -111,7 +112,7 @@ func manifestRows(t testing.TB, out string) int64 {
 func tempFiles(out string) bool {
 	entries, _ := os.ReadDir(out)
 	for _, e := range entries {
-		if strings.Contains(e.Name(), ".tmp-") {
+		if strings.HasPrefix(e.Name(), outdir.TempPrefix) {
 			return true
 		}
 	}

@@ -64,6 +64,9 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
 	if err := r.checkInputs(logf); err != nil {
 		return nil, err
 	}
+	if err := r.dir.Unmark(); err != nil {
+		return nil, err
+	}
 	loaded := time.Since(start)
 	err = r.execute(ctx, opts)
 	sum := r.summary(time.Since(start), loaded)

@@ -71,7 +71,8 @@ func (d *Dir) CommitFile(f *PendingFile) error {
 }
 
 // MarkComplete commits the completion marker _SUCCESS (an empty file): the
-// job's every unit is finished. The next Open that starts writing removes it.
+// job's every unit is finished. The first Create or Redo of a later run
+// removes it.
 func (d *Dir) MarkComplete() error {
 	f, err := d.Create(SuccessName)
 	if err != nil {
@@ -89,6 +90,10 @@ func (d *Dir) Redo(units []Unit) error {
 	defer d.mu.Unlock()
 	if err := d.usable(); err != nil {
 		return err
+	}
+	if err := d.unmarkComplete(); err != nil {
+		d.broken = err
+		return fmt.Errorf("output folder %s: remove the completion marker: %w", d.path, err)
 	}
 	for _, u := range units {
 		i, ok := d.state.units[u]

@@ -90,14 +90,28 @@ func (d *Dir) prepare(opts Options) error {
 	if err := checkFinished(d.path, d.state); err != nil {
 		return err
 	}
-	if d.manifest, err = openManifest(d.path); err != nil {
-		return err
-	}
-	return d.unmarkComplete()
+	d.manifest, err = openManifest(d.path)
+	return err
 }
 
-// unmarkComplete removes the completion marker of an earlier run, recording
-// the removal first: this run may stop before the job is complete.
+// Unmark removes the completion marker of an earlier run, recording the
+// removal first: a run calls it once its checks passed and it starts on the
+// job, which it may not complete. Create and Redo call it too. A run refused
+// before that leaves the folder as it was.
+func (d *Dir) Unmark() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.usable(); err != nil {
+		return err
+	}
+	if err := d.unmarkComplete(); err != nil {
+		d.broken = err
+		return fmt.Errorf("output folder %s: remove the completion marker: %w", d.path, err)
+	}
+	return nil
+}
+
+// unmarkComplete removes the completion marker, if any (see Unmark).
 func (d *Dir) unmarkComplete() error {
 	marker, ok := d.state.plain[SuccessName]
 	if !ok {
@@ -180,6 +194,10 @@ func (d *Dir) Create(name string) (*PendingFile, error) {
 	}
 	if err := validateName(name); err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", d.path, err)
+	}
+	if err := d.unmarkComplete(); err != nil {
+		d.broken = err
+		return nil, fmt.Errorf("output folder %s: remove the completion marker: %w", d.path, err)
 	}
 	if u, ok := d.state.unitFiles[name]; ok {
 		return nil, fmt.Errorf("output folder %s: %s already holds the results of unit %s", d.path, name, u)

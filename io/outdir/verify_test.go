@@ -22,8 +22,11 @@ func TestVerify(t *testing.T) {
 			writeFile(t, dir, "_README", "mine")
 		}, true, nil},
 		{"no completion marker", func(t *testing.T, dir string) {
-			d, err := Open(dir, testID, Options{}) // a new run starts writing: the marker goes
+			d, err := Open(dir, testID, Options{})
 			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.Create("part-00009.parquet"); err != nil { // a new run starts writing: the marker goes
 				t.Fatal(err)
 			}
 			d.Close()
