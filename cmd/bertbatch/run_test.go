@@ -135,8 +135,9 @@ func TestRunOverwrite(t *testing.T) {
 	changed := writeFile(t, dir, "b.yaml", strings.Replace(readFile(t, filepath.Join(dir, "a.yaml")), "max_batch_size: 1}", "max_batch_size: 1, max_length: 64}", 1))
 	var stderr bytes.Buffer
 	if code := dispatch(context.Background(), []string{"run", "--quiet", changed}, &bytes.Buffer{}, &stderr); code != exitFailed ||
-		!strings.Contains(stderr.String(), "--overwrite") || !strings.Contains(stderr.String(), "different job") {
-		t.Errorf("changed job: exit %d, stderr %q; want exit 1 naming --overwrite", code, stderr.String())
+		!strings.Contains(stderr.String(), "--overwrite") || !strings.Contains(stderr.String(), "different job") ||
+		!strings.Contains(stderr.String(), "job settings changed: batching.max_length: 0 → 64;") {
+		t.Errorf("changed job: exit %d, stderr %q; want exit 1 naming the changed setting and --overwrite", code, stderr.String())
 	}
 	var stdout bytes.Buffer
 	if code := dispatch(context.Background(), []string{"run", "--quiet", changed, "--overwrite"}, &stdout, &stderr); code != exitOK ||
@@ -226,7 +227,7 @@ func TestRunSignals(t *testing.T) {
 				t.Errorf("after %s: exit %d, stderr %q; want exit 1 and a message that a rerun resumes", sig, code, c.stderr.String())
 			}
 			for _, e := range entries(t, out) {
-				if strings.Contains(e, ".tmp-") {
+				if strings.HasPrefix(e, ".bertbatch-tmp-") {
 					t.Errorf("temporary file %s left after %s", e, sig)
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Child processes: the test binary re-runs itself with childEnv set to a
@@ -37,7 +38,9 @@ func runChild(role, dir string) int {
 			return 1
 		}
 		fmt.Println("locked")
-		select {}
+		for { // a sleeping goroutine, not select{}: the runtime ends a process whose goroutines all block
+			time.Sleep(time.Hour)
+		}
 	case role == "units":
 		if err := commitUnits(dir, testUnits, func(i int) { fmt.Printf("committed %d\n", i) }); err != nil {
 			fmt.Fprintln(os.Stderr, err)
