@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -262,5 +263,47 @@ func writeArrowIDs(t *testing.T, path string, ids []int64) {
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkTextFingerprint fingerprints a 64 MiB JSON Lines or CSV file in ranges of 8,192 rows, in
+// order, as a run's commits do: one pass to find rows, one read of each range's bytes.
+func BenchmarkTextFingerprint(b *testing.B) {
+	for _, format := range []string{"jsonl", "csv"} {
+		b.Run(format, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "big."+format)
+			var buf bytes.Buffer
+			if format == "csv" {
+				buf.WriteString("id,text\n")
+			}
+			rows := int64(0)
+			for ; buf.Len() < 64<<20; rows++ {
+				if format == "csv" {
+					fmt.Fprintf(&buf, "%d,\"row %d, a sentence of some length to embed, \"\"quoted\"\" words\"\n", rows, rows)
+				} else {
+					fmt.Fprintf(&buf, "{\"id\": %d, \"text\": \"row %d, a sentence of some length to embed, \\\"quoted\\\" words\"}\n", rows, rows)
+				}
+			}
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			files, err := Discover([]string{path}, FormatAuto)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(buf.Len()))
+			for b.Loop() {
+				fp, err := newFingerprinter(files[0])
+				if err != nil {
+					b.Fatal(err)
+				}
+				for start := int64(0); start < rows; start += 8192 {
+					if _, err := fp.Fingerprint(start, min(start+8192, rows)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				fp.Close()
+			}
+		})
 	}
 }

@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // removeTemps removes the temporary files a crashed run left behind. The
@@ -78,20 +80,58 @@ func unknownFiles(entries []os.DirEntry, named map[string]bool) []string {
 // or does not have its recorded size and SHA-256. Files not tied to a unit (a
 // summary) are rewritten by every run and not checked.
 func checkFinished(dir string, s *folderState) error {
-	var problems []string
+	var files []ownedFile
 	for _, r := range s.records {
 		for _, f := range r.Files {
-			if p := checkFile(dir, f); p != "" {
-				problems = append(problems, f.Name+" of unit "+r.Unit.String()+" "+p)
-			}
+			files = append(files, ownedFile{f, "of unit " + r.Unit.String()})
 		}
 	}
+	problems := checkFiles(dir, files)
 	if len(problems) == 0 {
 		return nil
 	}
 	slices.Sort(problems)
 	return fmt.Errorf("%w: in %s, %s; something other than bertbatch changed the folder; run with --overwrite to start over",
 		ErrDamaged, dir, strings.Join(problems, "; "))
+}
+
+// ownedFile is a committed file and, for messages, what it belongs to ("of
+// unit …", or "" for a file not tied to a unit).
+type ownedFile struct {
+	FileInfo
+	owner string
+}
+
+// checkFiles checks files (see checkFile) on as many goroutines as there are
+// CPUs, and returns a problem per file that fails, in files' order, each
+// starting with the file's name and owner.
+func checkFiles(dir string, files []ownedFile) []string {
+	found := make([]string, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				found[i] = checkFile(dir, files[i].FileInfo)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var problems []string
+	for i, p := range found {
+		if p == "" {
+			continue
+		}
+		if owner := files[i].owner; owner != "" {
+			p = owner + " " + p
+		}
+		problems = append(problems, files[i].Name+" "+p)
+	}
+	return problems
 }
 
 // checkFile returns what is wrong with dir/f.Name ("is missing", "has 10

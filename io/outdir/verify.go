@@ -42,16 +42,19 @@ func Verify(dir string) (*Report, error) {
 		r.Problems = append(r.Problems, problem)
 		return r, nil
 	}
+	var files []ownedFile
 	for _, rec := range s.records {
 		r.Units++
 		r.Rows += rec.Rows
 		for _, f := range rec.Files {
-			r.checkFile(dir, f, "of unit "+rec.Unit.String())
+			files = append(files, ownedFile{f, "of unit " + rec.Unit.String()})
 		}
 	}
 	for _, name := range keys(s.namedPlain()) {
-		r.checkFile(dir, s.plain[name], "")
+		files = append(files, ownedFile{s.plain[name], ""})
 	}
+	r.Files = len(files)
+	r.Problems = append(r.Problems, checkFiles(dir, files)...)
 	for _, e := range entries {
 		switch name := e.Name(); {
 		case isTemp(name):
@@ -65,16 +68,6 @@ func Verify(dir string) (*Report, error) {
 	}
 	_, r.Complete = s.plain[SuccessName]
 	return r, nil
-}
-
-func (r *Report) checkFile(dir string, f FileInfo, owner string) {
-	r.Files++
-	if p := checkFile(dir, f); p != "" {
-		if owner != "" {
-			p = owner + " " + p
-		}
-		r.Problems = append(r.Problems, f.Name+" "+p)
-	}
 }
 
 // namedPlain returns the committed files not tied to a unit, as a set.

@@ -2,6 +2,7 @@ package outdir
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,5 +140,35 @@ func appendLine(t *testing.T, dir, text string) {
 	defer f.Close()
 	if _, err := f.WriteString(text + "\n"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkVerify checks a folder of 64 parts of 4 MiB: what a resume and bertbatch verify read.
+func BenchmarkVerify(b *testing.B) {
+	dir := b.TempDir()
+	d, err := Open(dir, testID, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := bytes.Repeat([]byte("0123456789abcdef"), 4<<20/16)
+	for i := range 64 {
+		f, err := d.Create(fmt.Sprintf("part-%05d.parquet", i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Write(data)
+		if err := d.CommitUnit(Unit{Input: "in.parquet", Start: int64(i) * 10, End: int64(i+1) * 10}, 10, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := d.MarkComplete(); err != nil {
+		b.Fatal(err)
+	}
+	d.Close()
+	b.SetBytes(64 * int64(len(data)))
+	for b.Loop() {
+		if r, err := Verify(dir); err != nil || !r.OK() {
+			b.Fatalf("%v %+v", err, r)
+		}
 	}
 }
