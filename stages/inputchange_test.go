@@ -39,7 +39,7 @@ func TestInputChangedAfterCommit(t *testing.T) {
 		{"parquet replaced by other rows", "f.parquet", parquetRows(1, 80), parquetRows(2, 80),
 			[]string{"f.parquet rows 0 to 40", "f.parquet rows 40 to 80", "row groups", "restore the input", "on_input_change: redo", "--overwrite"}, 0},
 		{"parquet shrunk", "f.parquet", parquetRows(1, 80), parquetRows(1, 20),
-			[]string{"f.parquet rows 0 to 40 (committed) (the file now holds 20 rows)"}, 0},
+			[]string{"f.parquet rows 0 to 40: the file now holds 20 rows"}, 0},
 		{"parquet rows appended", "f.parquet", parquetRows(1, 80), parquetRows(1, 100), nil, 20},
 		{"parquet copied", "f.parquet", parquetRows(1, 80), touch, nil, 0},
 		{"jsonl cut inside a finished part", "f.jsonl", jsonlRows(80), func(t *testing.T, path string) {
@@ -47,12 +47,12 @@ func TestInputChangedAfterCommit(t *testing.T) {
 			lines := strings.SplitAfter(string(data), "\n")
 			os.WriteFile(path, []byte(strings.Join(lines[:60], "")), 0o644)
 			touch(t, path)
-		}, []string{"f.jsonl rows 40 to 80 (committed) (the file now holds 60 rows)"}, 0},
+		}, []string{"f.jsonl rows 40 to 80: the file now holds 60 rows"}, 0},
 		{"jsonl row edited", "f.jsonl", jsonlRows(80), func(t *testing.T, path string) {
 			data, _ := os.ReadFile(path)
 			os.WriteFile(path, []byte(strings.Replace(string(data), `"id":7,`, `"id":8,`, 1)), 0o644)
 			touch(t, path)
-		}, []string{"f.jsonl rows 0 to 40 (committed) (the bytes of these rows differ; modified"}, 0},
+		}, []string{"f.jsonl rows 0 to 40: the bytes of these rows differ (modified"}, 0},
 		{"jsonl copied", "f.jsonl", jsonlRows(80), touch, nil, 0},
 	}
 	for _, tc := range tests {

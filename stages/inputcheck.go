@@ -45,7 +45,7 @@ func (r *run) checkInputs(logf func(string, ...any)) error {
 	units := make([]outdir.Unit, len(changes))
 	for i, c := range changes {
 		units[i] = c.Unit
-		logf("notice: %s rows %d to %d changed since they were committed %s; redoing them (resume.on_input_change: redo)",
+		logf("notice: %s rows %d to %d changed since they were committed: %s; redoing them (resume.on_input_change: redo)",
 			c.Unit.Input, c.Unit.Start, c.Unit.End, c.Reason)
 	}
 	return r.dir.Redo(units)
@@ -57,7 +57,7 @@ func inputChange(prints *dataset.Fingerprints, rec outdir.Record) (string, error
 	now, err := prints.Of(rec.Unit.Input, rec.Unit.Start, rec.Unit.End)
 	var short *chunk.ShortError
 	if errors.As(err, &short) {
-		return fmt.Sprintf("(the file now holds %d rows)", short.Rows), nil
+		return fmt.Sprintf("the file now holds %d rows", short.Rows), nil
 	}
 	if err != nil {
 		return "", err
@@ -76,14 +76,17 @@ func inputChange(prints *dataset.Fingerprints, rec outdir.Record) (string, error
 	case now.Method == chunk.MethodText:
 		what = "the bytes of these rows"
 	}
-	details := []string{"(" + what + " differ"}
+	var details []string
 	if now.Size != was.Size {
 		details = append(details, fmt.Sprintf("file size %d bytes, recorded %d", now.Size, was.Size))
 	}
 	if !now.ModTime.Equal(was.ModTime) {
 		details = append(details, fmt.Sprintf("modified %s, recorded %s", now.ModTime.Format(time.RFC3339), was.ModTime.Format(time.RFC3339)))
 	}
-	return strings.Join(details, "; ") + ")", nil
+	if len(details) == 0 {
+		return what + " differ", nil
+	}
+	return what + " differ (" + strings.Join(details, "; ") + ")", nil
 }
 
 // fingerprint returns the fingerprint of rows [start, end) of input, as the manifest records it.

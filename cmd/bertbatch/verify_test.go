@@ -82,7 +82,7 @@ func TestResumeChecks(t *testing.T) {
 			data, _ := os.ReadFile(path)
 			lines := strings.SplitAfter(string(data), "\n")
 			os.WriteFile(path, []byte(strings.Join(lines[:30], "")), 0o644)
-		}, "f1.jsonl rows 25 to 40 (committed) (the file now holds 30 rows)"},
+		}, "f1.jsonl rows 25 to 40: the file now holds 30 rows"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

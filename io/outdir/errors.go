@@ -107,13 +107,13 @@ type InputChange struct {
 
 func (e *InputChangedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "input changed since output folder %s was written:", e.Dir)
+	fmt.Fprintf(&b, "input changed since its results were committed in output folder %s:", e.Dir)
 	shown := e.Changes[:min(len(e.Changes), 5)]
 	for i, c := range shown {
 		if i > 0 {
 			b.WriteString(";")
 		}
-		fmt.Fprintf(&b, " %s rows %d to %d (committed) %s", c.Unit.Input, c.Unit.Start, c.Unit.End, c.Reason)
+		fmt.Fprintf(&b, " %s rows %d to %d: %s", c.Unit.Input, c.Unit.Start, c.Unit.End, c.Reason)
 	}
 	if more := len(e.Changes) - len(shown); more > 0 {
 		fmt.Fprintf(&b, "; and %d more unit(s)", more)
