@@ -22,16 +22,13 @@ const hashVersion = "bertbatch-job v1"
 // The hashed text is hashVersion followed by one "path=value" line per hashed field in declaration order, with
 // strings quoted as Go literals, lists as [a,b] of quoted strings, and numbers and booleans as written.
 func (j *Job) Hash() string {
-	sum := sha256.Sum256([]byte(j.canonical()))
+	sum := sha256.Sum256([]byte(j.Canonical()))
 	return hex.EncodeToString(sum[:])
 }
 
 // Canonical returns the text Hash hashes: hashVersion, then one "path=value" line per hashed field. The
 // output manifest keeps it so that a rerun of a changed job can name the fields that changed.
-func (j *Job) Canonical() string { return j.canonical() }
-
-// canonical is the text Hash hashes.
-func (j *Job) canonical() string {
+func (j *Job) Canonical() string {
 	var b strings.Builder
 	b.WriteString(hashVersion + "\n")
 	writeHashed(&b, reflect.ValueOf(j).Elem(), "")
