@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 //	lock          lock the folder, print "locked", wait to be killed
 //	units         commit the test units, printing "committed N" after each
 //	crash:STEP:N  commit the test units, killing itself at the Nth call of crashPoint(STEP)
+//	redo-crash    redo units 1 and 4 of a finished folder, killing itself after the first drop record
 func runChild(role, dir string) int {
 	switch {
 	case role == "lock":
@@ -47,6 +48,20 @@ func runChild(role, dir string) int {
 			return 1
 		}
 		return 0
+	case role == "redo-crash":
+		// Redo units 1 and 4, killed after the first drop record, before its files are removed.
+		crashPoint = func(step string) {
+			if step == "dropped" {
+				syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				select {}
+			}
+		}
+		d, err := Open(dir, testID, Options{})
+		if err == nil {
+			err = d.Redo([]Unit{testUnit(1), testUnit(4)})
+		}
+		fmt.Fprintln(os.Stderr, "redo returned", err)
+		return 1
 	case strings.HasPrefix(role, "crash:"):
 		parts := strings.Split(role, ":")
 		at, _ := strconv.Atoi(parts[2])

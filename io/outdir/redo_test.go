@@ -13,16 +13,33 @@ import (
 func TestRedo(t *testing.T) {
 	tests := []struct {
 		name  string
-		crash bool // stop after the drop record, before the files are removed
+		crash bool // stop after the drop records, before the files are removed
+		kill  bool // a child redoes units 1 and 4 and is killed after the first drop record
 	}{
-		{"whole", false},
-		{"stopped after the drop record", true},
+		{"whole", false, false},
+		{"stopped after the drop records", true, false},
+		{"killed after the first drop record", false, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := finishedFolder(t)
 			redone := []Unit{testUnit(1), testUnit(4)}
-			if tc.crash {
+			if tc.kill {
+				cmd, _ := startChild(t, "redo-crash", dir)
+				requireKilled(t, cmd.Wait())
+				finished := checkConsistent(t, dir)
+				if finished[1] || !finished[4] || len(finished) != testUnits-1 {
+					t.Fatalf("finished units after a kill during redo: %v, want all but 1", finished)
+				}
+				d, err := Open(dir, testID, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := d.Redo(redone[1:]); err != nil {
+					t.Fatal(err)
+				}
+				d.Close()
+			} else if tc.crash {
 				for _, i := range []int{1, 4} {
 					appendLine(t, dir, `{"kind":"drop","unit":{"input":"`+testUnit(i).Input+`","start":100,"end":200},"time":"2026-01-01T00:00:00Z"}`)
 				}
