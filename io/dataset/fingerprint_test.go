@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,10 @@ func TestFingerprintCopyKeepsDigest(t *testing.T) {
 			if err := os.Chtimes(path, later, later); err != nil {
 				t.Fatal(err)
 			}
+			if _, err := fs.Of(path, 0, 10); err == nil || !strings.Contains(err.Error(), "changed while this run was reading it") {
+				t.Errorf("a file touched during the run: %v, want an error", err)
+			}
+			fs = fingerprintsOf(t, path) // the next run
 			fp, err := fs.Of(path, 0, 10)
 			if err != nil {
 				t.Fatal(err)
@@ -137,6 +142,7 @@ func TestTextFingerprintChanges(t *testing.T) {
 			if err := os.Chtimes(path, later, later); err != nil {
 				t.Fatal(err)
 			}
+			fs = fingerprintsOf(t, path) // the next run
 			checkRange(t, fs, path, 0, 10, first, tc.first)
 			checkRange(t, fs, path, 10, 20, last, tc.last)
 		})
@@ -198,6 +204,7 @@ func TestBinaryFingerprintChanges(t *testing.T) {
 				if err := os.Chtimes(path, later, later); err != nil {
 					t.Fatal(err)
 				}
+				fs = fingerprintsOf(t, path) // the next run
 				checkRange(t, fs, path, 0, 5000, first, tc.first)
 				checkRange(t, fs, path, 10000, 15000, last, tc.last)
 			})
