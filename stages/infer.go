@@ -27,7 +27,7 @@ func (f *inferer) close(s *mlx.Stream) error {
 	return nil
 }
 
-// process runs one batch. Markers pass through; rows get their vector or prediction.
+// process runs one batch: rows get their vector or prediction, units pass through.
 func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[item]) ([]pipeline.Seq[result], error) {
 	out := make([]pipeline.Seq[result], len(b.Items))
 	batch := &bert.Batch{}
@@ -41,10 +41,11 @@ func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[ite
 	}
 	for i, it := range b.Items {
 		out[i].N = it.N
+		out[i].Value.unit = it.Value.unit
 		if it.Value.row == nil {
-			out[i].Value.unit = it.Value.unit
 			continue
 		}
+		out[i].Value.hasRow = true
 		r := it.Value.row
 		rowAt = append(rowAt, i)
 		batch.InputIDs = append(batch.InputIDs, r.ids)

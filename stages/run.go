@@ -201,7 +201,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	g, ctx := errgroup.WithContext(ctx)
 	packs := r.lm.model.Packs(r.lm.device) // the batch's cost is its real tokens, not rows × longest
 	batcher := pipeline.Batcher[item]{MaxTokens: r.job.Batching.MaxTokens, MaxItems: r.job.Batching.MaxBatchSize,
-		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Packed: packs,
+		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Starts: startsUnit, Packed: packs,
 		Stats: &r.stats.Batching}
 	window := pipeline.NewWindow(batcher.WindowFor(r.workers))
 	batcher.InFlight = window
@@ -230,7 +230,8 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	return err
 }
 
-// read emits a marker and the rows of every piece of input no earlier run committed.
+// read emits the rows of every piece of input no earlier run committed, the piece on its first
+// item (an item without a row when the piece has no good rows).
 func (r *run) read(ctx context.Context, done finished, emit func(item) error) error {
 	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, vocab: r.lm.model.Config.VocabSize,
 		types: r.lm.model.Config.TypeVocabSize, maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
@@ -245,13 +246,17 @@ func (r *run) read(ctx context.Context, done finished, emit func(item) error) er
 			return err
 		}
 		for i, pc := range pieces {
-			if err := emit(item{unit: pc.u}); err != nil {
+			first := item{unit: pc.u}
+			if len(pc.rows) > 0 {
+				first.row = &pc.rows[0]
+			}
+			if err := emit(first); err != nil {
 				for _, rest := range pieces[i:] {
 					rest.u.passthrough.Release()
 				}
 				return err
 			}
-			for j := range pc.rows {
+			for j := 1; j < len(pc.rows); j++ {
 				if err := emit(item{row: &pc.rows[j]}); err != nil {
 					return err
 				}

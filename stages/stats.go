@@ -12,7 +12,7 @@ type Stats struct {
 	SkippedRows pipeline.Counter
 	// Inferred and InferredTokens count rows and real tokens the workers have finished;
 	// PaddedTokens sums each finished batch's rows × its longest row. They count rows only (the
-	// batcher's counts include the unit markers that travel with them).
+	// batcher's counts include the item of each unit without good rows).
 	Inferred, InferredTokens, PaddedTokens pipeline.Counter
 	// Batching is the batcher's counts.
 	Batching pipeline.BatchStats
