@@ -167,6 +167,22 @@ func TestBadInput(t *testing.T) {
 			want: []string{"IN/a.parquet", "row 9", `column "attention_mask"`},
 		},
 		{
+			name: "attention mask of zeros",
+			setup: func(t *testing.T, in string) {
+				masks := make([][]int32, len(good))
+				for i, r := range good {
+					masks[i] = make([]int32, len(r))
+					for j := range masks[i] {
+						masks[i][j] = int32(min(i, 1)) // row 0 attends no token
+					}
+				}
+				new(columns).lists("input_ids", arrow.PrimitiveTypes.Int32, good).lists("attention_mask", arrow.PrimitiveTypes.Int8, masks).
+					write(t, filepath.Join(in, "a.parquet"), 20)
+			},
+			job:  "input: {paths: [in]}",
+			want: []string{"IN/a.parquet", "row 0", `column "attention_mask"`, "no token is attended", "bad_rows: reject"},
+		},
+		{
 			name: "token type outside the model's",
 			setup: func(t *testing.T, in string) {
 				types := make([][]int32, len(good))

@@ -23,9 +23,11 @@ type unitState struct {
 	predictions []bert.Prediction
 }
 
-// row is one model input.
+// row is one model input, and where it comes from (for messages).
 type row struct {
 	ids, types, mask []int32
+	file             string
+	n                int64 // the row's number in its file
 }
 
 // item flows from prepare to the writer: one model row, or none for a unit whose rows were all

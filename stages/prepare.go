@@ -77,6 +77,7 @@ func (p *preparer) prepare(c chunk.Chunk) ([]*piece, error) {
 			continue
 		}
 		cur.u.good = append(cur.u.good, i)
+		rows[i].file, rows[i].n = c.Unit.File, c.Row(i)
 		cur.rows = append(cur.rows, rows[i])
 	}
 	if len(pieces) == 0 {
@@ -163,14 +164,19 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 	if p.job.Input.TextColumn != "" {
 		idsColumn = p.job.Input.TextColumn
 	}
+	attended := r.mask == nil
 	for j, m := range r.mask {
 		if m != 0 && m != 1 {
 			return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("token %d has mask %d (want 0 or 1)", j, m))
 		}
+		attended = attended || m == 1
+	}
+	if !attended {
+		return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("no token is attended (the mask's %d values are all 0)", len(r.mask)))
 	}
 	r.trimPadding()
-	if r.mask != nil && len(r.ids) == 0 {
-		return bad(p.job.Input.AttentionMaskColumn, "no token is attended")
+	if len(r.ids) == 0 {
+		return bad(idsColumn, "no token to embed")
 	}
 	if len(r.ids) > p.maxLength {
 		if p.job.Batching.TooLong == jobs.TooLongReject {
