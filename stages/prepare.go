@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/bertbatch/bertbatch/bert/wordpiece"
@@ -47,6 +48,9 @@ func (p *preparer) prepare(c chunk.Chunk) ([]*piece, error) {
 	}
 	problem := make([]*chunk.RowError, len(rows))
 	for _, b := range bad {
+		if b.Column == "" { // a problem of the whole row (a JSON Lines line that is no object)
+			b.Column = p.inputColumn()
+		}
 		if i := b.Row - c.Unit.RowStart; problem[i] == nil {
 			problem[i] = b
 		}
@@ -160,9 +164,9 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 	bad := func(column, reason string) *chunk.RowError {
 		return &chunk.RowError{File: c.Unit.File, Row: c.Row(i), Column: column, Reason: reason}
 	}
-	idsColumn := p.job.Input.InputIDsColumn
+	idsColumn, typesColumn := p.inputColumn(), p.job.Input.TokenTypeIDsColumn
 	if p.job.Input.TextColumn != "" {
-		idsColumn = p.job.Input.TextColumn
+		typesColumn = cmp.Or(p.job.Input.TextPairColumn, p.job.Input.TextColumn) // types above 0 mark the pair's tokens
 	}
 	attended := r.mask == nil
 	for j, m := range r.mask {
@@ -196,10 +200,15 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 	}
 	for j, t := range r.types {
 		if t < 0 || (t > 0 && int(t) >= p.types) {
-			return bad(p.job.Input.TokenTypeIDsColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, max(p.types, 1)))
+			return bad(typesColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, max(p.types, 1)))
 		}
 	}
 	return nil
+}
+
+// inputColumn is the column a row's model input comes from: the text column, or the token ids.
+func (p *preparer) inputColumn() string {
+	return cmp.Or(p.job.Input.TextColumn, p.job.Input.InputIDsColumn)
 }
 
 // trimPadding drops the trailing tokens the mask leaves out (a dataset padded to a fixed
