@@ -301,3 +301,15 @@ func TestUnwritableOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestHubIDNotFound: a model.ref read as a Hub id that the Hub (here an empty offline cache) does
+// not have fails the run with the hint for writing a local folder.
+func TestHubIDNotFound(t *testing.T) {
+	dir := t.TempDir()
+	new(columns).lists("input_ids", arrow.PrimitiveTypes.Int32, tokenRows(1, 5, 3, 9)).write(t, filepath.Join(dir, "in", "a.parquet"), 5)
+	job := loadJob(t, dir, "model: {ref: models/x, offline: true, cache_dir: cache}\ninput: {paths: [in]}\noutput: {dir: out}\n")
+	_, err := runJob(t, job, Options{})
+	if err == nil || !strings.Contains(err.Error(), "read as a Hub id") || !strings.Contains(err.Error(), "written ./models/x") {
+		t.Fatalf("run: %v; want an error saying models/x is read as a Hub id and how to write a folder", err)
+	}
+}
