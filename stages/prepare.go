@@ -22,6 +22,7 @@ type preparer struct {
 	maxLength int
 	keepIDs   bool
 	fileIndex map[string]int
+	stats     *Stats
 }
 
 // piece is a run of consecutive rows of one chunk that no earlier run committed: its unit state
@@ -78,6 +79,7 @@ func (p *preparer) prepare(c chunk.Chunk) ([]*piece, error) {
 				return nil, fmt.Errorf("bad row: %w (set bad_rows: reject to divert bad rows to a rejects file)", b)
 			}
 			cur.u.rejects = append(cur.u.rejects, b)
+			p.stats.Bad.Add(1)
 			continue
 		}
 		cur.u.good = append(cur.u.good, i)

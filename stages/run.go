@@ -192,7 +192,9 @@ func (r *run) outputs() (dim int, classify bool, err error) {
 func (r *run) execute(ctx context.Context, opts Options) error {
 	done := r.finishedRows()
 	total, _ := r.ds.Rows()
-	total -= r.stats.SkippedRows.Load()
+	for _, rec := range r.dir.Records() {
+		total -= rec.Unit.End - rec.Unit.Start // committed rows, rejected ones included
+	}
 	var prog *progress
 	if opts.Progress != nil {
 		prog = startProgress(opts.Progress, opts.Terminal, &r.stats, max(total, 0))
@@ -235,7 +237,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 func (r *run) read(ctx context.Context, done finished, emit func(item) error) error {
 	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, vocab: r.lm.model.Config.VocabSize,
 		types: r.lm.model.Config.TypeVocabSize, maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
-		fileIndex: map[string]int{}, done: done}
+		fileIndex: map[string]int{}, done: done, stats: &r.stats}
 	for i, f := range r.ds.Files() {
 		p.fileIndex[f.Path] = i
 	}

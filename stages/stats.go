@@ -6,8 +6,11 @@ import (
 
 // Stats are a run's live counters, read by the progress reporter and the summary.
 type Stats struct {
-	// Rows written, rows rejected, rows truncated, output files committed.
+	// Rows written, rows rejected, rows truncated and output files, counted as their parts are
+	// committed: a run that stops part-way counts what it committed.
 	Rows, Rejected, Truncated, Files pipeline.Counter
+	// Bad counts the bad rows found as the input is read (rejected with bad_rows: reject).
+	Bad pipeline.Counter
 	// SkippedRows were finished by an earlier run.
 	SkippedRows pipeline.Counter
 	// Inferred and InferredTokens count rows and real tokens the workers have finished;

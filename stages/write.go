@@ -30,6 +30,8 @@ type part struct {
 	input      string
 	start, end int64
 	rows       int64
+	rejected   int64
+	truncated  int64
 	file       *outdir.PendingFile
 	w          *parquetio.Writer
 	rejectFile *outdir.PendingFile
@@ -69,10 +71,9 @@ func (w *writer) add(u *unitState) error {
 		}
 	}
 	p.rows += n
+	p.rejected += int64(len(u.rejects))
+	p.truncated += u.truncated
 	p.end = u.unit.RowStart + u.unit.Rows
-	w.stats.Rows.Add(n)
-	w.stats.Rejected.Add(int64(len(u.rejects)))
-	w.stats.Truncated.Add(u.truncated)
 	return nil
 }
 
@@ -145,6 +146,9 @@ func (w *writer) commit() error {
 	if err := w.dir.CommitUnit(outdir.Unit{Input: p.input, Start: p.start, End: p.end}, p.rows, files...); err != nil {
 		return err
 	}
+	w.stats.Rows.Add(p.rows)
+	w.stats.Rejected.Add(p.rejected)
+	w.stats.Truncated.Add(p.truncated)
 	w.stats.Files.Add(int64(len(files)))
 	return nil
 }
