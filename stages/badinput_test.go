@@ -1,7 +1,6 @@
 package stages
 
 import (
-	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,7 +20,6 @@ func TestBadInput(t *testing.T) {
 	tests := []struct {
 		name  string
 		setup func(t *testing.T, in string) // writes the input under in
-		model string                        // the test model; tiny-bert when empty
 		job   string                        // input and other sections; output is out
 		want  []string                      // in the error, with IN standing for the input folder
 	}{
@@ -223,15 +221,6 @@ func TestBadInput(t *testing.T) {
 			want: []string{"IN/a.jsonl", "row 1", `column "text"`, "line 2"},
 		},
 		{
-			name: "text pair for a model without token types",
-			setup: func(t *testing.T, in string) {
-				new(columns).strs("q", texts(1, 20, 5)).strs("p", texts(2, 20, 5)).write(t, filepath.Join(in, "a.parquet"), 20)
-			},
-			model: "tiny-distilbert",
-			job:   "input: {paths: [in], text_column: q, text_pair_column: p}",
-			want:  []string{"IN/a.parquet", "row 0", `column "p"`, "type 1"},
-		},
-		{
 			name: "row too long with too_long: reject",
 			setup: func(t *testing.T, in string) {
 				new(columns).lists("input_ids", arrow.PrimitiveTypes.Int32, good).write(t, filepath.Join(in, "a.parquet"), 20)
@@ -245,7 +234,7 @@ func TestBadInput(t *testing.T) {
 			dir := t.TempDir()
 			in := filepath.Join(dir, "in")
 			tt.setup(t, in)
-			job := loadJob(t, dir, fmt.Sprintf("model: {ref: %s}\noutput: {dir: out}\n%s\n", modelDir(t, cmp.Or(tt.model, "tiny-bert")), tt.job))
+			job := loadJob(t, dir, fmt.Sprintf("model: {ref: %s}\noutput: {dir: out}\n%s\n", modelDir(t, "tiny-bert"), tt.job))
 			_, err := runJob(t, job, Options{})
 			if err == nil {
 				t.Fatal("the run succeeded")

@@ -156,6 +156,9 @@ func (p *preparer) fromText(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
 	rows := make([]row, len(enc))
 	for i, e := range enc {
 		rows[i] = row{ids: e.InputIDs, types: e.TokenTypeIDs}
+		if p.types == 0 {
+			rows[i].types = nil // a model without token types (DistilBERT) takes pairs without them, as transformers does
+		}
 	}
 	return rows, bad, nil
 }
@@ -243,6 +246,9 @@ func (p *preparer) truncate(i int, r *row) {
 	if p.tokenizer != nil {
 		e := p.tokenizer.Encode(p.texts[i], p.maxLength)
 		r.ids, r.types = e.InputIDs, e.TokenTypeIDs
+		if p.types == 0 {
+			r.types = nil
+		}
 		return
 	}
 	cut := func(v []int32) []int32 {
