@@ -156,7 +156,7 @@ func appendTokens(bld *array.ListBuilder, raw json.RawMessage, k kind) error {
 
 func mismatch(raw json.RawMessage, typ string) error {
 	return fmt.Errorf("value %s does not fit the column's type %s, inferred from the first rows; "+
-		"make the column's values one kind, or raise the rows scanned for inference", short(raw), typ)
+		"make the column's values one kind (strings in a text column)", short(raw), typ)
 }
 
 func short(raw json.RawMessage) string {
