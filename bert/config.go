@@ -294,8 +294,12 @@ func (r *fieldReader) int(field string, required bool) int {
 		return 0
 	}
 	var f float64
-	if err := json.Unmarshal(v, &f); err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<31 {
+	if err := json.Unmarshal(v, &f); err != nil || f != math.Trunc(f) {
 		r.fail(field, fmt.Sprintf("want an integer, got %s", v))
+		return 0
+	}
+	if math.Abs(f) > 1<<31 {
+		r.fail(field, fmt.Sprintf("%s is out of range (want %d to %d)", v, -(1<<31), 1<<31))
 		return 0
 	}
 	return int(f)

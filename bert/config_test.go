@@ -67,6 +67,8 @@ func TestConfigErrorsNameFileAndField(t *testing.T) {
 		{"missing field", edit(bertConfig, func(m map[string]any) { delete(m, "vocab_size") }), []string{`"vocab_size"`, "missing"}},
 		{"wrong type", edit(bertConfig, func(m map[string]any) { m["hidden_size"] = "32" }), []string{`"hidden_size"`, "want an integer"}},
 		{"fractional", edit(bertConfig, func(m map[string]any) { m["hidden_size"] = 32.5 }), []string{`"hidden_size"`, "want an integer"}},
+		{"too large", edit(bertConfig, func(m map[string]any) { m["max_position_embeddings"] = 1000000000000 }),
+			[]string{`"max_position_embeddings"`, "1000000000000 is out of range (want -2147483648 to 2147483648)"}},
 		{"distil wrong type", edit(distilConfig, func(m map[string]any) { m["sinusoidal_pos_embds"] = "no" }), []string{`"sinusoidal_pos_embds"`}},
 		{"distil unknown activation", edit(distilConfig, func(m map[string]any) { m["activation"] = "tanh" }), []string{`"activation"`}},
 		{"unsupported model", edit(bertConfig, func(m map[string]any) { m["model_type"] = "gpt2" }), []string{`"model_type"`, "gpt2"}},

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,7 +26,10 @@ func resolvePath(kind, raw, base string, lookup func(string) (string, bool)) (st
 		if looksLocal(v) {
 			return absolute(v, base), nil
 		}
-		return v, checkHubID(v)
+		if err := checkHubID(v); err != nil {
+			return "", err
+		}
+		return v, checkNotFolder(v, base)
 	case "glob":
 		if strings.Contains(v, "**") {
 			return "", fmt.Errorf("%q: ** is not supported; name the folder instead, folders are read recursively", v)
@@ -66,6 +70,31 @@ func checkHubID(ref string) error {
 	}
 	return fmt.Errorf("%q is not a Hub id (org/name: letters, digits, - _ .); for a local folder write ./%s or an absolute path",
 		ref, strings.TrimPrefix(ref, "/"))
+}
+
+// checkNotFolder refuses a Hub id that names an existing folder beside the job file or in the
+// current folder: written without ./ it would be read as a Hub id, whichever folder the job runs
+// from, so the folder meant is asked for as a path.
+func checkNotFolder(ref, base string) error {
+	for _, dir := range []string{base, "."} {
+		abs, err := filepath.Abs(filepath.Join(dir, ref))
+		if err != nil {
+			continue
+		}
+		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+			continue
+		}
+		write := abs
+		if rel, err := filepath.Rel(base, abs); err == nil {
+			write = "./" + rel
+			if strings.HasPrefix(rel, "..") {
+				write = rel
+			}
+		}
+		return fmt.Errorf("%q is read as a Hub id, but it also names the folder %s; for that folder write %s "+
+			"(a folder starts with ./ or ../, relative to the job file, or is an absolute path)", ref, abs, write)
+	}
+	return nil
 }
 
 // isGlob reports whether a path holds glob metacharacters.

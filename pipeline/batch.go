@@ -38,6 +38,12 @@ func (b Batch[T]) PaddedTokens() int { return len(b.Items) * b.PaddedLen }
 // (truncate or reject) to hold the budget strictly. A batch's cost is its
 // padded size (items × longest item's length), or with Packed the sum of its
 // items' lengths. Batches never mix items of two sort windows.
+//
+// Groups: with Starts set, the input is a sequence of groups, each opened by
+// an item Starts reports. The batcher flushes its sort window before such an
+// item, so a batch never mixes two groups and every group is windowed, sorted
+// and cut the same way whatever came before it in the input: a group's
+// batches depend only on its own items and the budgets.
 type Batcher[T any] struct {
 	// MaxTokens is the most padded tokens per batch; at least one.
 	MaxTokens int
@@ -50,6 +56,9 @@ type Batcher[T any] struct {
 	SortWindow int
 	// Length returns an item's length in tokens; a negative length fails.
 	Length func(T) int
+	// Starts, if not nil, reports whether an item opens a new group (see
+	// Groups above).
+	Starts func(T) bool
 	// Packed makes a batch's cost the sum of its items' lengths, for a
 	// consumer that lays items end to end instead of padding them.
 	Packed bool
@@ -82,6 +91,12 @@ func (b Batcher[T]) Run(ctx context.Context, g *errgroup.Group, in <-chan Seq[T]
 			if err != nil {
 				return err
 			}
+			if ok && len(window) > 0 && b.Starts != nil && b.Starts(item.Value) {
+				if err := b.emit(ctx, window, out); err != nil { // the group before item ends
+					return err
+				}
+				window = window[:0] // emit copied the items out
+			}
 			if ok {
 				window = append(window, item)
 			}
@@ -89,7 +104,7 @@ func (b Batcher[T]) Run(ctx context.Context, g *errgroup.Group, in <-chan Seq[T]
 				if err := b.emit(ctx, window, out); err != nil {
 					return err
 				}
-				window = window[:0] // emit copied the items out
+				window = window[:0]
 			}
 			if !ok {
 				return nil

@@ -171,3 +171,100 @@ func runBatcher(t *testing.T, lengths []int, b pipeline.Batcher[int]) []pipeline
 	}
 	return batches
 }
+
+// grouped is a test item: a length, and whether it opens a group.
+type grouped struct {
+	length int
+	starts bool
+}
+
+// TestBatcherGroups checks that batches never span groups and that a group is
+// batched the same way whether the input starts with it or earlier groups
+// came first (the sort window restarts at each group).
+func TestBatcherGroups(t *testing.T) {
+	// Three groups of 7, 5 and 9 items, lengths chosen so that a window
+	// running across group starts would batch differently.
+	var items []grouped
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, size := range []int{7, 5, 9} {
+		for i := range size {
+			items = append(items, grouped{length: 1 + r.IntN(20), starts: i == 0})
+		}
+	}
+	tests := []struct {
+		name string
+		b    pipeline.Batcher[grouped]
+	}{
+		{"window larger than a group", pipeline.Batcher[grouped]{MaxTokens: 40, MaxItems: 3, SortWindow: 8}},
+		{"window smaller than a group", pipeline.Batcher[grouped]{MaxTokens: 1000, MaxItems: 2, SortWindow: 4}},
+		{"packed", pipeline.Batcher[grouped]{MaxTokens: 30, MaxItems: 6, SortWindow: 6, Packed: true}},
+	}
+	groupOf := func(n int64) int {
+		g := -1
+		for i := range int(n) + 1 {
+			if items[i].starts {
+				g++
+			}
+		}
+		return g
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.b.Length = func(g grouped) int { return g.length }
+			tc.b.Starts = func(g grouped) bool { return g.starts }
+			whole := batchNumbers(t, items, tc.b)
+			for _, b := range whole {
+				for _, n := range b {
+					if groupOf(n) != groupOf(b[0]) {
+						t.Fatalf("batch %v spans two groups", b)
+					}
+				}
+			}
+			// Start the input at the second group, then at the third: their
+			// batches, renumbered, are those of the whole input.
+			for _, from := range []int{7, 12} {
+				var want [][]int64
+				for _, b := range whole {
+					if b[0] >= int64(from) {
+						shifted := make([]int64, len(b))
+						for i, n := range b {
+							shifted[i] = n - int64(from)
+						}
+						want = append(want, shifted)
+					}
+				}
+				if got := batchNumbers(t, items[from:], tc.b); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("input from item %d: batches %v, want those of the whole input %v", from, got, want)
+				}
+			}
+			// Without Starts the same budgets batch across group starts, so
+			// the check above would fail: the test can tell.
+			tc.b.Starts = nil
+			if fmt.Sprint(batchNumbers(t, items, tc.b)) == fmt.Sprint(whole) {
+				t.Errorf("the batches without groups are the same as with them; the input does not exercise groups")
+			}
+		})
+	}
+}
+
+// batchNumbers batches items and returns each batch's item numbers.
+func batchNumbers(t *testing.T, items []grouped, b pipeline.Batcher[grouped]) [][]int64 {
+	t.Helper()
+	g, ctx := errgroup.WithContext(context.Background())
+	w := pipeline.NewWindow(max(len(items), b.SortWindow))
+	b.InFlight = w
+	numbered := pipeline.Number(ctx, g, pipeline.FromSlice(ctx, g, items), w)
+	var out [][]int64
+	pipeline.Consume(ctx, g, b.Run(ctx, g, numbered), func(_ context.Context, batch pipeline.Batch[grouped]) error {
+		ns := make([]int64, len(batch.Items))
+		for i, item := range batch.Items {
+			ns[i] = item.N
+		}
+		out = append(out, ns)
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -19,7 +19,9 @@ func (a *assembler) consume(_ context.Context, r result) error {
 			return fmt.Errorf("internal: unit %s started before unit %s had all its rows", r.unit.unit, a.cur.unit)
 		}
 		a.cur, a.remaining = r.unit, len(r.unit.good)
-		return a.maybeFinish()
+		if !r.hasRow {
+			return a.maybeFinish()
+		}
 	}
 	if a.cur == nil {
 		return fmt.Errorf("internal: a result arrived outside any unit")

@@ -167,6 +167,22 @@ func TestBadInput(t *testing.T) {
 			want: []string{"IN/a.parquet", "row 9", `column "attention_mask"`},
 		},
 		{
+			name: "attention mask of zeros",
+			setup: func(t *testing.T, in string) {
+				masks := make([][]int32, len(good))
+				for i, r := range good {
+					masks[i] = make([]int32, len(r))
+					for j := range masks[i] {
+						masks[i][j] = int32(min(i, 1)) // row 0 attends no token
+					}
+				}
+				new(columns).lists("input_ids", arrow.PrimitiveTypes.Int32, good).lists("attention_mask", arrow.PrimitiveTypes.Int8, masks).
+					write(t, filepath.Join(in, "a.parquet"), 20)
+			},
+			job:  "input: {paths: [in]}",
+			want: []string{"IN/a.parquet", "row 0", `column "attention_mask"`, "no token is attended", "bad_rows: reject"},
+		},
+		{
 			name: "token type outside the model's",
 			setup: func(t *testing.T, in string) {
 				types := make([][]int32, len(good))
@@ -202,7 +218,7 @@ func TestBadInput(t *testing.T) {
 				writeText(t, filepath.Join(in, "a.jsonl"), "{\"text\": \"hello\"}\n[1, 2]\n{\"text\": \"world\"}\n")
 			},
 			job:  "input: {paths: [in], text_column: text}",
-			want: []string{"IN/a.jsonl", "row 1"},
+			want: []string{"IN/a.jsonl", "row 1", `column "text"`, "line 2"},
 		},
 		{
 			name: "row too long with too_long: reject",
@@ -272,5 +288,17 @@ func TestUnwritableOutput(t *testing.T) {
 				t.Fatalf("run into %s: %v; want an error naming the output folder", out, err)
 			}
 		})
+	}
+}
+
+// TestHubIDNotFound: a model.ref read as a Hub id that the Hub (here an empty offline cache) does
+// not have fails the run with the hint for writing a local folder.
+func TestHubIDNotFound(t *testing.T) {
+	dir := t.TempDir()
+	new(columns).lists("input_ids", arrow.PrimitiveTypes.Int32, tokenRows(1, 5, 3, 9)).write(t, filepath.Join(dir, "in", "a.parquet"), 5)
+	job := loadJob(t, dir, "model: {ref: models/x, offline: true, cache_dir: cache}\ninput: {paths: [in]}\noutput: {dir: out}\n")
+	_, err := runJob(t, job, Options{})
+	if err == nil || !strings.Contains(err.Error(), "read as a Hub id") || !strings.Contains(err.Error(), "written ./models/x") {
+		t.Fatalf("run: %v; want an error saying models/x is read as a Hub id and how to write a folder", err)
 	}
 }

@@ -9,8 +9,11 @@
 //	read (dataset units) → prepare (decode/tokenize, validate) → number → batch
 //	  → workers (one locked OS thread + MLX stream each) → unbatch → reorder → write + commit
 //
-// Every unit of input travels as a marker item followed by its rows, so that a unit whose rows
-// were all rejected is still committed, in order. A unit is committed only when every row of
+// Every unit of input travels as its rows, the first of them carrying the unit (a unit whose rows
+// were all rejected travels as one item without a row, so that it is still committed, in order).
+// That first item opens a group of the batcher: batches never span two units and a unit is
+// batched the same way in every run, so a resumed run computes each row bitwise as an
+// uninterrupted run of the same job does. A unit is committed only when every row of
 // it has been written; a run that stops for any reason leaves finished units committed and
 // nothing else. The next run skips exactly the rows the manifest records as committed, even
 // when it reads the input in other units (another rows_per_file): a read unit that is partly

@@ -2,6 +2,7 @@ package stages
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/bertbatch/bertbatch/bert"
@@ -27,7 +28,7 @@ func (f *inferer) close(s *mlx.Stream) error {
 	return nil
 }
 
-// process runs one batch. Markers pass through; rows get their vector or prediction.
+// process runs one batch: rows get their vector or prediction, units pass through.
 func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[item]) ([]pipeline.Seq[result], error) {
 	out := make([]pipeline.Seq[result], len(b.Items))
 	batch := &bert.Batch{}
@@ -41,10 +42,11 @@ func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[ite
 	}
 	for i, it := range b.Items {
 		out[i].N = it.N
+		out[i].Value.unit = it.Value.unit
 		if it.Value.row == nil {
-			out[i].Value.unit = it.Value.unit
 			continue
 		}
+		out[i].Value.hasRow = true
 		r := it.Value.row
 		rowAt = append(rowAt, i)
 		batch.InputIDs = append(batch.InputIDs, r.ids)
@@ -64,7 +66,7 @@ func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[ite
 	if f.classify {
 		preds, err := f.model.Classify(sc, batch)
 		if err != nil {
-			return nil, fmt.Errorf("classifying a batch of %d rows: %w", len(rowAt), err)
+			return nil, fmt.Errorf("classifying a batch of %d rows: %w", len(rowAt), inputRow(err, b, rowAt))
 		}
 		for j, i := range rowAt {
 			out[i].Value.pred = &preds[j]
@@ -73,12 +75,23 @@ func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[ite
 	}
 	vecs, err := f.model.Embed(sc, batch, f.embed)
 	if err != nil {
-		return nil, fmt.Errorf("embedding a batch of %d rows: %w", len(rowAt), err)
+		return nil, fmt.Errorf("embedding a batch of %d rows: %w", len(rowAt), inputRow(err, b, rowAt))
 	}
 	for j, i := range rowAt {
 		out[i].Value.vector = vecs[j]
 	}
 	return out, nil
+}
+
+// inputRow names the input file and row of a row the model refused (its error counts rows in
+// the batch); prepare checks rows before they are batched, so this is a safety net.
+func inputRow(err error, b pipeline.Batch[item], rowAt []int) error {
+	var ie *bert.InputError
+	if !errors.As(err, &ie) || ie.Row < 0 || ie.Row >= len(rowAt) {
+		return err
+	}
+	r := b.Items[rowAt[ie.Row]].Value.row
+	return fmt.Errorf("%s: row %d (batch %w)", r.file, r.n, err)
 }
 
 // orZeros returns v, or n copies of fill when v is nil.

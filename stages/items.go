@@ -23,16 +23,24 @@ type unitState struct {
 	predictions []bert.Prediction
 }
 
-// row is one model input.
+// row is one model input, and where it comes from (for messages).
 type row struct {
 	ids, types, mask []int32
+	file             string
+	n                int64 // the row's number in its file
 }
 
-// item flows from prepare to the writer: a unit marker (row nil) followed by the unit's rows.
+// item flows from prepare to the writer: one model row, or none for a unit whose rows were all
+// rejected. A unit's first item carries the unit, and opens a group of the batcher: batches never
+// span two units and a unit's rows are batched the same way whatever units a run skips, so a
+// resumed run computes every row exactly as an uninterrupted one.
 type item struct {
-	unit *unitState
-	row  *row
+	unit *unitState // set on the unit's first item
+	row  *row       // nil only on the single item of a unit without good rows
 }
+
+// startsUnit reports whether it is a unit's first item.
+func startsUnit(it item) bool { return it.unit != nil }
 
 func itemLength(it item) int {
 	if it.row == nil {
@@ -41,9 +49,11 @@ func itemLength(it item) int {
 	return len(it.row.ids)
 }
 
-// result is what a worker returns for an item.
+// result is what a worker returns for an item: its unit when the item opens one, and the row's
+// vector or prediction when it has a row.
 type result struct {
-	unit   *unitState // set for markers
+	unit   *unitState
+	hasRow bool // false only for a unit without good rows
 	vector []float32
 	pred   *bert.Prediction
 }

@@ -35,6 +35,10 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 		hubOpts.Logf = logf
 	}
 	snap, err := hub.Resolve(ctx, job.Model.Ref, hubOpts)
+	if err != nil && !job.Model.IsLocal() && ctx.Err() == nil {
+		return nil, fmt.Errorf("model %s (read as a Hub id; a local folder is written ./%s, relative to the job file): %w",
+			job.Model.Ref, job.Model.Ref, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", job.Model.Ref, err)
 	}

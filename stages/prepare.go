@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/bertbatch/bertbatch/bert/wordpiece"
@@ -21,6 +22,7 @@ type preparer struct {
 	maxLength int
 	keepIDs   bool
 	fileIndex map[string]int
+	stats     *Stats
 }
 
 // piece is a run of consecutive rows of one chunk that no earlier run committed: its unit state
@@ -47,6 +49,9 @@ func (p *preparer) prepare(c chunk.Chunk) ([]*piece, error) {
 	}
 	problem := make([]*chunk.RowError, len(rows))
 	for _, b := range bad {
+		if b.Column == "" { // a problem of the whole row (a JSON Lines line that is no object)
+			b.Column = p.inputColumn()
+		}
 		if i := b.Row - c.Unit.RowStart; problem[i] == nil {
 			problem[i] = b
 		}
@@ -74,9 +79,11 @@ func (p *preparer) prepare(c chunk.Chunk) ([]*piece, error) {
 				return nil, fmt.Errorf("bad row: %w (set bad_rows: reject to divert bad rows to a rejects file)", b)
 			}
 			cur.u.rejects = append(cur.u.rejects, b)
+			p.stats.Bad.Add(1)
 			continue
 		}
 		cur.u.good = append(cur.u.good, i)
+		rows[i].file, rows[i].n = c.Unit.File, c.Row(i)
 		cur.rows = append(cur.rows, rows[i])
 	}
 	if len(pieces) == 0 {
@@ -149,6 +156,9 @@ func (p *preparer) fromText(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
 	rows := make([]row, len(enc))
 	for i, e := range enc {
 		rows[i] = row{ids: e.InputIDs, types: e.TokenTypeIDs}
+		if p.types == 0 {
+			rows[i].types = nil // a model without token types (DistilBERT) takes pairs without them, as transformers does
+		}
 	}
 	return rows, bad, nil
 }
@@ -159,18 +169,23 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 	bad := func(column, reason string) *chunk.RowError {
 		return &chunk.RowError{File: c.Unit.File, Row: c.Row(i), Column: column, Reason: reason}
 	}
-	idsColumn := p.job.Input.InputIDsColumn
+	idsColumn, typesColumn := p.inputColumn(), p.job.Input.TokenTypeIDsColumn
 	if p.job.Input.TextColumn != "" {
-		idsColumn = p.job.Input.TextColumn
+		typesColumn = cmp.Or(p.job.Input.TextPairColumn, p.job.Input.TextColumn) // types above 0 mark the pair's tokens
 	}
+	attended := r.mask == nil
 	for j, m := range r.mask {
 		if m != 0 && m != 1 {
 			return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("token %d has mask %d (want 0 or 1)", j, m))
 		}
+		attended = attended || m == 1
+	}
+	if !attended {
+		return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("no token is attended (the mask's %d values are all 0)", len(r.mask)))
 	}
 	r.trimPadding()
-	if r.mask != nil && len(r.ids) == 0 {
-		return bad(p.job.Input.AttentionMaskColumn, "no token is attended")
+	if len(r.ids) == 0 {
+		return bad(idsColumn, "no token to embed")
 	}
 	if len(r.ids) > p.maxLength {
 		if p.job.Batching.TooLong == jobs.TooLongReject {
@@ -190,10 +205,15 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 	}
 	for j, t := range r.types {
 		if t < 0 || (t > 0 && int(t) >= p.types) {
-			return bad(p.job.Input.TokenTypeIDsColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, max(p.types, 1)))
+			return bad(typesColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, max(p.types, 1)))
 		}
 	}
 	return nil
+}
+
+// inputColumn is the column a row's model input comes from: the text column, or the token ids.
+func (p *preparer) inputColumn() string {
+	return cmp.Or(p.job.Input.TextColumn, p.job.Input.InputIDsColumn)
 }
 
 // trimPadding drops the trailing tokens the mask leaves out (a dataset padded to a fixed
@@ -226,6 +246,9 @@ func (p *preparer) truncate(i int, r *row) {
 	if p.tokenizer != nil {
 		e := p.tokenizer.Encode(p.texts[i], p.maxLength)
 		r.ids, r.types = e.InputIDs, e.TokenTypeIDs
+		if p.types == 0 {
+			r.types = nil
+		}
 		return
 	}
 	cut := func(v []int32) []int32 {

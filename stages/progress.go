@@ -8,7 +8,8 @@ import (
 )
 
 // progress reports a run's advance: a redrawn bar on a terminal, a log line every interval
-// otherwise (cron, launchd, CI logs).
+// otherwise (cron, launchd, CI logs). It counts rows as the workers finish them (and bad rows as
+// they are read), whatever their order, and beside them the rows committed in the output.
 type progress struct {
 	out      io.Writer
 	terminal bool
@@ -49,7 +50,8 @@ func (p *progress) loop() {
 }
 
 func (p *progress) draw() {
-	rows := p.stats.Inferred.Load() + p.stats.Rejected.Load()
+	rows := p.stats.Inferred.Load() + p.stats.Bad.Load()
+	committed := p.stats.Rows.Load() + p.stats.Rejected.Load()
 	tokens := p.stats.InferredTokens.Load()
 	sec := time.Since(p.start).Seconds()
 	rate := float64(tokens) / max(sec, 1e-9)
@@ -59,7 +61,7 @@ func (p *progress) draw() {
 		eta = left.Round(time.Second).String()
 	}
 	if !p.terminal {
-		fmt.Fprintf(p.out, "progress: %d/%s rows, %.0f tokens/s, eta %s\n", rows, totalText(p.total), rate, eta)
+		fmt.Fprintf(p.out, "progress: %d/%s rows done, %d committed, %.0f tokens/s, eta %s\n", rows, totalText(p.total), committed, rate, eta)
 		return
 	}
 	bar := ""
@@ -67,7 +69,7 @@ func (p *progress) draw() {
 		filled := int(30 * min(float64(rows)/float64(p.total), 1))
 		bar = "[" + strings.Repeat("█", filled) + strings.Repeat("·", 30-filled) + "] "
 	}
-	fmt.Fprintf(p.out, "\r%s%d/%s rows  %.0f tokens/s  eta %s   ", bar, rows, totalText(p.total), rate, eta)
+	fmt.Fprintf(p.out, "\r%s%d/%s rows done, %d committed  %.0f tokens/s  eta %s   ", bar, rows, totalText(p.total), committed, rate, eta)
 }
 
 func totalText(n int64) string {

@@ -40,13 +40,14 @@ func TestRejectBadRows(t *testing.T) {
 		}
 	}
 	masks[12] = masks[12][1:]
+	clear(masks[25]) // no token attended
 	masks[30][0] = 2
 	want := []reject{{2, "input_ids", "id 600"}, {5, "input_ids", "null"}, {7, "input_ids", "empty"},
 		{9, "input_ids", "longer than max_length 16"}, {12, "attention_mask", "values but input_ids has"}}
 	for i := int64(16); i < 24; i++ {
 		want = append(want, reject{i, "input_ids", "id 9999"})
 	}
-	want = append(want, reject{30, "attention_mask", "mask 2"})
+	want = append(want, reject{25, "attention_mask", "no token is attended"}, reject{30, "attention_mask", "mask 2"})
 
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in", "a.parquet")

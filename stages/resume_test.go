@@ -41,6 +41,7 @@ func resumeInput(t testing.TB, dir string, files, rows int, rowGroup int64, badE
 
 // jobParts are the settings a test changes in resumeJob's job.
 type jobParts struct {
+	input    string // extra input fields
 	output   string // extra output fields
 	batching string // the batching section's fields
 	workers  int
@@ -54,6 +55,9 @@ type jobParts struct {
 // which rows a run happened to batch it with, and can be compared bitwise.
 func resumeJob(t testing.TB, dir, name string, p jobParts) string {
 	t.Helper()
+	if p.input != "" {
+		p.input = ", " + p.input
+	}
 	p.output = strings.TrimPrefix(p.output+", ", ", ")
 	p.batching = cmp.Or(p.batching, "max_batch_size: 1")
 	p.workers = cmp.Or(p.workers, 2)
@@ -61,12 +65,12 @@ func resumeJob(t testing.TB, dir, name string, p jobParts) string {
 	path := filepath.Join(dir, name+".yaml")
 	writeText(t, path, fmt.Sprintf(`
 model: {ref: %s}
-input: {paths: [in], passthrough: [id]}
+input: {paths: [in], passthrough: [id]%s}
 output: {%sdir: %s, rows_per_file: %d}
 batching: {%s}
 workers: %d
 %s
-`, modelDir(t, "tiny-bert"), p.output, name, p.rowsPerFile, p.batching, p.workers, p.extra))
+`, modelDir(t, "tiny-bert"), p.input, p.output, name, p.rowsPerFile, p.batching, p.workers, p.extra))
 	return path
 }
 

@@ -204,7 +204,9 @@ func (r *run) outputs() (dim int, classify bool, err error) {
 func (r *run) execute(ctx context.Context, opts Options) error {
 	done := r.finishedRows()
 	total, _ := r.ds.Rows()
-	total -= r.stats.SkippedRows.Load()
+	for _, rec := range r.dir.Records() {
+		total -= rec.Unit.End - rec.Unit.Start // committed rows, rejected ones included
+	}
 	var prog *progress
 	if opts.Progress != nil {
 		prog = startProgress(opts.Progress, opts.Terminal, &r.stats, max(total, 0))
@@ -213,7 +215,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	g, ctx := errgroup.WithContext(ctx)
 	packs := r.lm.model.Packs(r.lm.device) // the batch's cost is its real tokens, not rows × longest
 	batcher := pipeline.Batcher[item]{MaxTokens: r.job.Batching.MaxTokens, MaxItems: r.job.Batching.MaxBatchSize,
-		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Packed: packs,
+		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Starts: startsUnit, Packed: packs,
 		Stats: &r.stats.Batching}
 	window := pipeline.NewWindow(batcher.WindowFor(r.workers))
 	batcher.InFlight = window
@@ -242,11 +244,12 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	return err
 }
 
-// read emits a marker and the rows of every piece of input no earlier run committed.
+// read emits the rows of every piece of input no earlier run committed, the piece on its first
+// item (an item without a row when the piece has no good rows).
 func (r *run) read(ctx context.Context, done finished, emit func(item) error) error {
 	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, vocab: r.lm.model.Config.VocabSize,
 		types: r.lm.model.Config.TypeVocabSize, maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
-		fileIndex: map[string]int{}, done: done}
+		fileIndex: map[string]int{}, done: done, stats: &r.stats}
 	for i, f := range r.ds.Files() {
 		p.fileIndex[f.Path] = i
 	}
@@ -257,13 +260,17 @@ func (r *run) read(ctx context.Context, done finished, emit func(item) error) er
 			return err
 		}
 		for i, pc := range pieces {
-			if err := emit(item{unit: pc.u}); err != nil {
+			first := item{unit: pc.u}
+			if len(pc.rows) > 0 {
+				first.row = &pc.rows[0]
+			}
+			if err := emit(first); err != nil {
 				for _, rest := range pieces[i:] {
 					rest.u.passthrough.Release()
 				}
 				return err
 			}
-			for j := range pc.rows {
+			for j := 1; j < len(pc.rows); j++ {
 				if err := emit(item{row: &pc.rows[j]}); err != nil {
 					return err
 				}

@@ -6,13 +6,16 @@ import (
 
 // Stats are a run's live counters, read by the progress reporter and the summary.
 type Stats struct {
-	// Rows written, rows rejected, rows truncated, output files committed.
+	// Rows written, rows rejected, rows truncated and output files, counted as their parts are
+	// committed: a run that stops part-way counts what it committed.
 	Rows, Rejected, Truncated, Files pipeline.Counter
+	// Bad counts the bad rows found as the input is read (rejected with bad_rows: reject).
+	Bad pipeline.Counter
 	// SkippedRows were finished by an earlier run.
 	SkippedRows pipeline.Counter
 	// Inferred and InferredTokens count rows and real tokens the workers have finished;
 	// PaddedTokens sums each finished batch's rows × its longest row. They count rows only (the
-	// batcher's counts include the unit markers that travel with them).
+	// batcher's counts include the item of each unit without good rows).
 	Inferred, InferredTokens, PaddedTokens pipeline.Counter
 	// Batching is the batcher's counts.
 	Batching pipeline.BatchStats

@@ -89,3 +89,32 @@ workers: 3
 		})
 	}
 }
+
+// TestTextPairsWithoutTokenTypes: a model without token types (DistilBERT) embeds text pairs as
+// transformers does, without token type ids, instead of refusing every pair row.
+func TestTextPairsWithoutTokenTypes(t *testing.T) {
+	const n = 20
+	dir := t.TempDir()
+	new(columns).strs("q", texts(1, n, 5)).strs("p", texts(2, n, 5)).write(t, filepath.Join(dir, "in.parquet"), 10)
+	job := loadJob(t, dir, fmt.Sprintf(`
+model: {ref: %s}
+input: {paths: [in.parquet], text_column: q, text_pair_column: p}
+output: {dir: out, write_token_ids: true}
+batching: {max_batch_size: 4}
+`, modelDir(t, "tiny-distilbert")))
+	sum := mustRun(t, job)
+	got := readOutput(t, filepath.Join(dir, "out"))
+	ids, types := got.lists(t, "input_ids"), got.lists(t, "token_type_ids")
+	if sum.Rows != n || len(ids) != n {
+		t.Fatalf("%d rows written (%d read back), want %d", sum.Rows, len(ids), n)
+	}
+	rows := make([]row, n)
+	for i := range ids {
+		if slices.ContainsFunc(types[i], func(v int32) bool { return v != 0 }) {
+			t.Errorf("row %d: token types %v, want none (zeros)", i, types[i])
+		}
+		rows[i] = row{ids: ids[i]}
+	}
+	want, _ := direct(t, modelDir(t, "tiny-distilbert"), bert.HeadNone, rows, bert.EmbedOptions{})
+	closeVectors(t, "embedding", got.vectors(t, "embedding"), want, 1e-5)
+}

@@ -31,6 +31,8 @@ type part struct {
 	input      string
 	start, end int64
 	rows       int64
+	rejected   int64
+	truncated  int64
 	file       *outdir.PendingFile
 	w          *parquetio.Writer
 	rejectFile *outdir.PendingFile
@@ -61,7 +63,7 @@ func (w *writer) add(u *unitState) error {
 		err = p.w.Write(rec)
 		rec.Release()
 		if err != nil {
-			return fmt.Errorf("writing %s: %w", p.file.Name(), err)
+			return w.fileError(p.file.Name(), err)
 		}
 	}
 	if len(u.rejects) > 0 {
@@ -70,10 +72,9 @@ func (w *writer) add(u *unitState) error {
 		}
 	}
 	p.rows += n
+	p.rejected += int64(len(u.rejects))
+	p.truncated += u.truncated
 	p.end = u.unit.RowStart + u.unit.Rows
-	w.stats.Rows.Add(n)
-	w.stats.Rejected.Add(int64(len(u.rejects)))
-	w.stats.Truncated.Add(u.truncated)
 	return nil
 }
 
@@ -85,14 +86,15 @@ func partName(prefix string, fileIndex int, input string, start int64) string {
 }
 
 func (w *writer) open(u *unitState) error {
-	f, err := w.dir.Create(partName("part", u.fileIndex, u.unit.File, u.unit.RowStart))
+	name := partName("part", u.fileIndex, u.unit.File, u.unit.RowStart)
+	f, err := w.dir.Create(name)
 	if err != nil {
-		return err
+		return w.fileError(name, err)
 	}
 	pw, err := parquetio.NewWriter(f, w.layout.schema, w.opts)
 	if err != nil {
 		f.Abort()
-		return err
+		return w.fileError(name, err)
 	}
 	w.part = &part{input: u.unit.File, start: u.unit.RowStart, end: u.unit.RowStart, file: f, w: pw}
 	return nil
@@ -101,15 +103,16 @@ func (w *writer) open(u *unitState) error {
 func (w *writer) reject(u *unitState) error {
 	p := w.part
 	if p.rejects == nil {
-		f, err := w.dir.Create(partName("_rejects", u.fileIndex, u.unit.File, p.start))
+		name := partName("_rejects", u.fileIndex, u.unit.File, p.start)
+		f, err := w.dir.Create(name)
 		if err != nil {
-			return err
+			return w.fileError(name, err)
 		}
 		opts := w.opts
 		rw, err := parquetio.NewRejectsWriter(f, w.layout.passthrough, opts)
 		if err != nil {
 			f.Abort()
-			return err
+			return w.fileError(name, err)
 		}
 		p.rejectFile, p.rejects = f, rw
 	}
@@ -122,7 +125,10 @@ func (w *writer) reject(u *unitState) error {
 		return err
 	}
 	defer pass.Release()
-	return p.rejects.WriteRejects(u.rejects, pass)
+	if err := p.rejects.WriteRejects(u.rejects, pass); err != nil {
+		return w.fileError(p.rejectFile.Name(), err)
+	}
+	return nil
 }
 
 // commit closes the current part and records it, with its rejects, in the manifest.
@@ -135,11 +141,15 @@ func (w *writer) commit() error {
 	files := []*outdir.PendingFile{p.file}
 	if err := p.w.Close(); err != nil {
 		p.file.Abort()
-		return fmt.Errorf("closing %s: %w", p.file.Name(), err)
+		if p.rejectFile != nil {
+			p.rejectFile.Abort()
+		}
+		return w.fileError(p.file.Name(), err)
 	}
 	if p.rejects != nil {
 		if err := p.rejects.Close(); err != nil {
-			return fmt.Errorf("closing %s: %w", p.rejectFile.Name(), err)
+			p.rejectFile.Abort()
+			return w.fileError(p.rejectFile.Name(), err)
 		}
 		files = append(files, p.rejectFile)
 	}
@@ -151,6 +161,9 @@ func (w *writer) commit() error {
 	if err := w.dir.CommitUnitInput(outdir.Unit{Input: p.input, Start: p.start, End: p.end}, in, p.rows, files...); err != nil {
 		return err
 	}
+	w.stats.Rows.Add(p.rows)
+	w.stats.Rejected.Add(p.rejected)
+	w.stats.Truncated.Add(p.truncated)
 	w.stats.Files.Add(int64(len(files)))
 	return nil
 }

@@ -31,7 +31,7 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file (for `go tool pprof`)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--cpuprofile FILE] job.yaml")
-		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (a rerun resumes), 2 for a bad job file.")
+		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (SIGINT, SIGTERM, SIGHUP; a rerun resumes), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(reorderFlags(args)); err != nil {
@@ -75,20 +75,32 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer stop()
 	}
 	sum, err := stages.Run(ctx, job, opts)
-	if sum != nil {
-		printSummary(stdout, sum)
-	}
 	if err != nil {
+		if sum != nil {
+			printStopped(stdout, sum)
+		}
 		fmt.Fprintln(stderr, "bertbatch: job failed:", err)
 		return exitFailed
 	}
+	printSummary(stdout, sum)
 	return exitOK
 }
 
+// printSummary prints a finished run's summary, also written as _summary.json.
 func printSummary(w io.Writer, s *stages.Summary) {
 	fmt.Fprintf(w, "rows %d written, %d rejected, %d truncated, %d skipped (finished earlier)\n", s.Rows, s.Rejected, s.Truncated, s.SkippedRows)
 	fmt.Fprintf(w, "tokens %d (padding ratio %.3f), %.1f s (%.1f s loading), %.1f rows/s, %.0f tokens/s\n", s.Tokens, s.PaddingRatio, s.Seconds, s.LoadSeconds, s.RowsPerSec, s.TokensPerSec)
 	fmt.Fprintf(w, "output %s (%d files, summary in _summary.json)\n", s.Output, s.Files)
+}
+
+// printStopped prints what a failed or stopped run committed before it ended, if anything; such
+// a run writes no _summary.json.
+func printStopped(w io.Writer, s *stages.Summary) {
+	if s.Files == 0 {
+		return
+	}
+	fmt.Fprintf(w, "rows %d written, %d rejected, %d truncated before the run ended, %d skipped (finished earlier)\n", s.Rows, s.Rejected, s.Truncated, s.SkippedRows)
+	fmt.Fprintf(w, "output %s (%d files committed, no summary written; a rerun resumes after them)\n", s.Output, s.Files)
 }
 
 // reorderFlags moves flags after positional arguments to the front, so `run job.yaml --overwrite`

@@ -107,6 +107,8 @@ func TestRunExitCodes(t *testing.T) {
 			exitFailed, "", "bertbatch: job failed: model "},
 		{"column missing", []string{writeFile(t, dir, "nocol.yaml", fmt.Sprintf("model: {ref: %s}\ninput: {paths: [in], text_column: body}\noutput: {dir: out3}\n", tinyBert(t)))},
 			exitFailed, "", `column "body"`},
+		{"bad row, nothing committed", []string{"--quiet", writeFile(t, dir, "badrow.yaml", fmt.Sprintf("model: {ref: %s}\ninput: {paths: [in], text_column: text}\noutput: {dir: out4}\nbatching: {max_length: 4, too_long: reject}\n", tinyBert(t)))},
+			exitFailed, "", `bad row: `},
 		{"ok", []string{"--quiet", good}, exitOK, "rows 60 written, 0 rejected, 0 truncated, 0 skipped", ""},
 		{"ok again: all skipped", []string{good, "--quiet"}, exitOK, "rows 0 written, 0 rejected, 0 truncated, 60 skipped", ""},
 	}
@@ -119,6 +121,9 @@ func TestRunExitCodes(t *testing.T) {
 			}
 			if !strings.Contains(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) {
 				t.Errorf("stdout %q (want %q), stderr %q (want %q)", stdout.String(), tt.stdout, stderr.String(), tt.stderr)
+			}
+			if tt.code != exitOK && stdout.Len() > 0 { // a failed run that committed nothing prints no summary
+				t.Errorf("stdout %q; want nothing", stdout.String())
 			}
 		})
 	}
@@ -158,6 +163,7 @@ func readFile(t *testing.T, path string) string {
 // child is `bertbatch run --quiet job` running in a child process.
 type child struct {
 	cmd    *exec.Cmd
+	stdout bytes.Buffer
 	stderr bytes.Buffer
 	done   chan struct{}
 }
@@ -167,7 +173,7 @@ func startRun(t *testing.T, job string) *child {
 	t.Helper()
 	c := &child{cmd: exec.Command(os.Args[0], "run", "--quiet", job), done: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), mainEnv+"=1")
-	c.cmd.Stderr = &c.stderr
+	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -205,10 +211,11 @@ func (c *child) exitCode() int {
 	return c.cmd.ProcessState.ExitCode()
 }
 
-// TestRunSignals: SIGINT and SIGTERM stop a run cleanly — exit 1, no temporary file left, a
-// message saying a rerun resumes — and a rerun completes the output.
+// TestRunSignals: SIGINT, SIGTERM and SIGHUP stop a run cleanly — exit 1, no temporary file
+// left, a message saying a rerun resumes, stdout telling the rows committed and no summary — and
+// a rerun completes the output.
 func TestRunSignals(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			writeTexts(t, dir, 3, 100)
@@ -227,9 +234,14 @@ func TestRunSignals(t *testing.T) {
 				t.Errorf("after %s: exit %d, stderr %q; want exit 1 and a message that a rerun resumes", sig, code, c.stderr.String())
 			}
 			for _, e := range entries(t, out) {
-				if strings.HasPrefix(e, ".bertbatch-tmp-") {
-					t.Errorf("temporary file %s left after %s", e, sig)
+				if strings.HasPrefix(e, ".bertbatch-tmp-") || e == "_summary.json" {
+					t.Errorf("%s left after %s", e, sig)
 				}
+			}
+			_, committed := manifestRows(t, out)
+			want := fmt.Sprintf("rows %d written, 0 rejected, 0 truncated before the run ended", committed)
+			if got := c.stdout.String(); !strings.Contains(got, want) || strings.Contains(got, "_summary.json") {
+				t.Errorf("stdout after %s: %q; want %q and no summary", sig, got, want)
 			}
 			var stdout bytes.Buffer
 			if code := dispatch(context.Background(), []string{"run", "--quiet", job}, &stdout, &bytes.Buffer{}); code != exitOK {

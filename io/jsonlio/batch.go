@@ -16,8 +16,9 @@ import (
 type batch struct {
 	path string
 	chunk.Builder
-	index  map[string]int
-	values []json.RawMessage // the current row's value per field
+	index    map[string]int
+	values   []json.RawMessage // the current row's value per field
+	jsonText []bool            // per field: a string column holding JSON text, which takes any value
 }
 
 // newBatch prepares builders for the named columns.
@@ -31,6 +32,7 @@ func (r *Reader) newBatch(columns []string) (*batch, error) {
 		f := r.schema.Field(idx[0])
 		b.Fields = append(b.Fields, f)
 		b.index[name] = i
+		b.jsonText = append(b.jsonText, r.jsonText[name])
 		b.Builders = append(b.Builders, array.NewBuilder(r.mem, f.Type))
 	}
 	return b, nil
@@ -49,7 +51,7 @@ func (b *batch) append(line []byte, row int64, lineNo int) {
 		b.problem(row, "", fmt.Sprintf("line %d: %v", lineNo, err))
 	}
 	for i, raw := range b.values {
-		if err := appendValue(b.Builders[i], raw); err != nil {
+		if err := appendValue(b.Builders[i], raw, b.jsonText[i]); err != nil {
 			b.Builders[i].AppendNull()
 			b.problem(row, b.Fields[i].Name, fmt.Sprintf("%v (line %d)", err, lineNo))
 		}
@@ -64,8 +66,9 @@ func (b *batch) problem(row int64, column, reason string) {
 	b.Problems = append(b.Problems, &chunk.RowError{File: b.path, Row: row, Column: column, Reason: reason})
 }
 
-// appendValue appends raw (nil: key absent) to bld or says why it does not fit.
-func appendValue(bld array.Builder, raw json.RawMessage) error {
+// appendValue appends raw (nil: key absent) to bld or says why it does not fit. A string column
+// takes strings, and any value as its JSON text when jsonText is set.
+func appendValue(bld array.Builder, raw json.RawMessage, jsonText bool) error {
 	if raw == nil || classify(raw) == kindNull {
 		bld.AppendNull()
 		return nil
@@ -73,9 +76,12 @@ func appendValue(bld array.Builder, raw json.RawMessage) error {
 	k := classify(raw)
 	switch bld := bld.(type) {
 	case *array.StringBuilder:
-		if k != kindString {
+		if k != kindString && jsonText {
 			bld.Append(string(raw))
 			return nil
+		}
+		if k != kindString {
+			return mismatch(raw, "string")
 		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
@@ -150,7 +156,7 @@ func appendTokens(bld *array.ListBuilder, raw json.RawMessage, k kind) error {
 
 func mismatch(raw json.RawMessage, typ string) error {
 	return fmt.Errorf("value %s does not fit the column's type %s, inferred from the first rows; "+
-		"make the column's values one kind, or raise the rows scanned for inference", short(raw), typ)
+		"make the column's values one kind (strings in a text column)", short(raw), typ)
 }
 
 func short(raw json.RawMessage) string {

@@ -10,9 +10,10 @@
 //     else (objects, arrays, mixed kinds) → string holding each value's JSON
 //     text. Token columns named by the caller are always list<int64> and
 //     accept arrays of integers or "[101, 2023]" strings.
-//   - A value that does not fit its column's type, or a line that is not a
-//     JSON object, makes its row a problem row (chunk.Chunk.Problems, value
-//     null) rather than stopping the reading.
+//   - A value that does not fit its column's type (a number in a column of
+//     strings, a decimal in an int64 column; a column of JSON text takes any
+//     value), or a line that is not a JSON object, makes its row a problem row
+//     (chunk.Chunk.Problems, value null) rather than stopping the reading.
 //   - A unit is a run of at most maxRows rows; unit k starts at row k×maxRows.
 //     Units marked done are scanned but not decoded or emitted.
 package jsonlio

@@ -32,6 +32,23 @@ func (inf *inference) add(line []byte) {
 
 func (inf *inference) empty() bool { return len(inf.keys) == 0 }
 
+// jsonText returns the keys whose values are kept as their JSON text: string columns that saw
+// objects, arrays or mixed kinds. A string column that saw only strings holds plain strings, and
+// a later value of another kind does not fit it.
+func (inf *inference) jsonText() map[string]bool {
+	out := map[string]bool{}
+	for _, key := range inf.keys {
+		if !arrow.TypeEqual(inf.typeOf(key), arrow.BinaryTypes.String) {
+			continue
+		}
+		seen := inf.kinds[key]
+		if len(seen) > 1 || !seen[kindString] {
+			out[key] = true
+		}
+	}
+	return out
+}
+
 // schema returns one nullable field per key, typed as the package doc says.
 func (inf *inference) schema() *arrow.Schema {
 	fields := make([]arrow.Field, len(inf.keys))

@@ -31,9 +31,10 @@ type Options struct {
 
 // Reader reads one JSON Lines file. It is not safe for concurrent use.
 type Reader struct {
-	path   string
-	mem    memory.Allocator
-	schema *arrow.Schema
+	path     string
+	mem      memory.Allocator
+	schema   *arrow.Schema
+	jsonText map[string]bool // string columns holding each value's JSON text (see inference.jsonText)
 }
 
 // Open opens path and infers its schema (see the package doc). mem allocates
@@ -62,7 +63,7 @@ func Open(path string, opts Options, mem memory.Allocator) (*Reader, error) {
 	if inf.empty() {
 		return nil, fmt.Errorf("%s: no JSON object with any key found in the first %d rows; a JSON Lines input needs one object per line", path, opts.InferRows)
 	}
-	r.schema = inf.schema()
+	r.schema, r.jsonText = inf.schema(), inf.jsonText()
 	return r, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -102,17 +103,41 @@ func NewWriter(out io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer
 	}
 	meta := arrow.NewMetadata(keys, values)
 	stored := arrow.NewSchema(schema.Fields(), &meta)
-	fw, err := pqarrow.NewFileWriter(stored, writeOnly{out}, parquet.NewWriterProperties(props...),
+	wo := &writeOnly{Writer: out}
+	fw, err := pqarrow.NewFileWriter(stored, wo, parquet.NewWriterProperties(props...),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(opts.Allocator)))
+	if err != nil && wo.err != nil { // the file's first bytes could not be written (a full disk)
+		return nil, fmt.Errorf("writing the Parquet header: %w", wo.err)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot write schema %v to Parquet: %w", schema, err)
+		return nil, fmt.Errorf("cannot write columns %s to Parquet: %w", fieldList(schema), err)
 	}
 	return &Writer{fw: fw, schema: stored, rowGroupRows: opts.RowGroupRows, mem: opts.Allocator}, nil
 }
 
 // writeOnly hides any Close method of the wrapped writer from pqarrow,
-// which would otherwise close it.
-type writeOnly struct{ io.Writer }
+// which would otherwise close it, and keeps the first write error.
+type writeOnly struct {
+	io.Writer
+	err error
+}
+
+func (w *writeOnly) Write(p []byte) (int, error) {
+	n, err := w.Writer.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// fieldList describes a schema's columns on one line: name type, ….
+func fieldList(schema *arrow.Schema) string {
+	parts := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
+		parts[i] = fmt.Sprintf("%s %s", f.Name, f.Type)
+	}
+	return strings.Join(parts, ", ")
+}
 
 // checkNames rejects empty and repeated column names.
 func checkNames(schema *arrow.Schema) error {

@@ -1,0 +1,47 @@
+package stages
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/jobs"
+)
+
+// TestCheckNamesColumns: every problem check finds in a row names the column the value comes
+// from: with text input, the text column (or the pair column for token types), never "".
+func TestCheckNamesColumns(t *testing.T) {
+	text := jobs.Input{TextColumn: "q"}
+	pair := jobs.Input{TextColumn: "q", TextPairColumn: "p"}
+	tokens := jobs.Input{InputIDsColumn: "ids", AttentionMaskColumn: "mask", TokenTypeIDsColumn: "types"}
+	tests := []struct {
+		name   string
+		input  jobs.Input
+		row    row
+		column string
+		reason string
+	}{
+		{"text: id outside the vocabulary", text, row{ids: []int32{2, 700, 3}}, "q", "outside the model's vocabulary"},
+		{"text: too long", text, row{ids: []int32{2, 5, 6, 7, 8, 9, 3}}, "q", "longer than max_length 6"},
+		{"pair: token type outside the model's", pair, row{ids: []int32{2, 5, 3, 6, 3}, types: []int32{0, 0, 0, 2, 2}}, "p", "type 2"},
+		{"text: token type outside the model's", text, row{ids: []int32{2, 5, 3}, types: []int32{0, 2, 0}}, "q", "type 2"},
+		{"tokens: mask of zeros", tokens, row{ids: []int32{2, 5, 3}, mask: []int32{0, 0, 0}}, "mask", "no token is attended"},
+		{"tokens: token type", tokens, row{ids: []int32{2, 5, 3}, types: []int32{0, 2, 0}}, "types", "type 2"},
+		{"tokens: id", tokens, row{ids: []int32{2, -1, 3}}, "ids", "id -1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			job := &jobs.Job{Input: tc.input, Batching: jobs.Batching{TooLong: jobs.TooLongReject}}
+			p := &preparer{job: job, vocab: 512, types: 2, maxLength: 6}
+			c := chunk.Chunk{Unit: chunk.Unit{File: "in/a.parquet", RowStart: 40, Rows: 1}}
+			r := tc.row
+			got := p.check(c, 0, &r, &unitState{})
+			if got == nil {
+				t.Fatal("the row passed")
+			}
+			if got.File != "in/a.parquet" || got.Row != 40 || got.Column != tc.column || !strings.Contains(got.Reason, tc.reason) {
+				t.Errorf("problem %v; want in/a.parquet row 40, column %q, a reason with %q", got, tc.column, tc.reason)
+			}
+		})
+	}
+}
