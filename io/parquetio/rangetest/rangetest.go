@@ -116,6 +116,20 @@ func Generate(t testing.TB, dir string, c Case) *File {
 	return f
 }
 
+// WriteFile writes c's file alone into dir with pyarrow, run by python, and
+// returns its path: the files that benchmarks read.
+func WriteFile(python, dir string, c Case) (string, error) {
+	spec, err := json.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, c.Name+".parquet")
+	if out, err := exec.Command(python, script(), string(spec), path, "--file-only").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("ranges.py %s: %w\n%s", spec, err, out)
+	}
+	return path, nil
+}
+
 // script returns the path of testdata/ranges.py beside this source file.
 func script() string {
 	_, self, _, _ := runtime.Caller(0)

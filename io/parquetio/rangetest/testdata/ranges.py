@@ -1,7 +1,7 @@
 """Writes one Parquet file with pyarrow for the row-range tests of
 io/parquetio/rangetest, and what pyarrow reads back from it.
 
-Usage: ranges.py SPEC_JSON OUT
+Usage: ranges.py SPEC_JSON OUT [--file-only]
 
 SPEC_JSON holds the fields of rangetest.Case. The script writes
   OUT        the file under test, with the case's writer options;
@@ -9,6 +9,7 @@ SPEC_JSON holds the fields of rangetest.Case. The script writes
              which the test reads where each data page starts;
   OUT.json   {"columns": {name: [value per row]}, "row_groups": [rows...]},
              as pq.read_table(OUT) returns it.
+With --file-only (benchmarks) it writes OUT alone.
 """
 import json
 import sys
@@ -89,6 +90,8 @@ def main():
         opts["use_dictionary"] = False
         opts["column_encoding"] = {c: "DELTA_BINARY_PACKED" for c in ["id", "input_ids", "attention_mask", "token_type_ids"] if c in cols and not pa.types.is_string(table[c].type)}
     pq.write_table(table, out, write_page_index=spec["page_index"], **opts)
+    if sys.argv[3:] == ["--file-only"]:
+        return
     pq.write_table(table, out + ".pages", write_page_index=True, **opts)
     back = pq.read_table(out)
     meta = pq.read_metadata(out)
