@@ -73,8 +73,8 @@ func TestDamagedPagesNeverPanic(t *testing.T) {
 	end := len(data) - 8 - int(binary.LittleEndian.Uint32(data[len(data)-8:]))
 	path := filepath.Join(t.TempDir(), "damaged.parquet")
 	outcomes := map[string]int{}
-	for pos := 4; pos < end; pos += 11 {
-		for _, b := range []byte{0x00, 0xff, data[pos] ^ 0x5a} {
+	for pos := 4; pos < end; pos += 17 {
+		for _, b := range []byte{0xff, data[pos] ^ 0x5a} {
 			damaged := append([]byte(nil), data...)
 			damaged[pos] = b
 			if err := os.WriteFile(path, damaged, 0o644); err != nil {

@@ -47,7 +47,7 @@ func Open(path string, mem memory.Allocator) (r *Reader, err error) {
 	if st.Size() == 0 {
 		return nil, fmt.Errorf("%s: file is empty (0 bytes), not a Parquet file; remove it or rewrite it", path)
 	}
-	defer recoverCorrupt(path, "", &err)
+	defer recoverCorrupt(path, &err)
 	props := parquet.NewReaderProperties(mem)
 	props.BufferedStreamEnabled = true
 	pf, err := file.NewParquetReader(f, file.WithReadProps(props))
@@ -161,7 +161,7 @@ func (r *Reader) readRowGroup(ctx context.Context, rg int, leaves []int, columns
 // openRowGroup returns a reader of row group rg in batches of maxRows rows,
 // from the group's first row.
 func (r *Reader) openRowGroup(ctx context.Context, rg int, leaves []int, maxRows int64) (rr pqarrow.RecordReader, err error) {
-	defer recoverCorrupt(r.path, fmt.Sprintf("row group %d", rg), &err)
+	defer recoverCorruptAt(r.path, fmt.Sprintf("row group %d", rg), &err)
 	r.fr.Props.BatchSize = maxRows
 	rr, err = r.fr.GetRecordReader(ctx, leaves, []int{rg})
 	if err != nil {
@@ -173,7 +173,7 @@ func (r *Reader) openRowGroup(ctx context.Context, rg int, leaves []int, maxRows
 // next decodes the batch of unit u from rr. The batch belongs to rr.
 func (r *Reader) next(rr pqarrow.RecordReader, rg int, u chunk.Unit) (rec arrow.RecordBatch, err error) {
 	where := fmt.Sprintf("row group %d, unit %d (rows %d..%d)", rg, u.Index, u.RowStart, u.RowStart+u.Rows)
-	defer recoverCorrupt(r.path, where, &err)
+	defer recoverCorruptAt(r.path, where, &err)
 	if !rr.Next() {
 		err := rr.Err()
 		if err == nil {
