@@ -21,3 +21,11 @@ func recoverCorrupt(path string, err *error) {
 		*err = corrupt(path, fmt.Errorf("decoder panic: %v", p))
 	}
 }
+
+// recoverCorruptAt is recoverCorrupt for a panic raised while reading the
+// part of path that where names (a row group, a unit).
+func recoverCorruptAt(path, where string, err *error) {
+	if p := recover(); p != nil {
+		*err = corrupt(path, fmt.Errorf("%s: decoder panic: %v", where, p))
+	}
+}

@@ -4,8 +4,11 @@
 // Invariants:
 //   - Reading never holds more than one row group of a file in memory: a unit
 //     is one row group, or a slice of at most maxRows rows of a larger one,
-//     and only the unit being read is decoded. Units that the caller marks as
-//     done are skipped from the file's metadata without reading their pages.
+//     and only the unit being read is held decoded. A row group whose units
+//     the caller all marks as done is skipped from the file's metadata
+//     without reading its pages; in a row group read in part, the done units
+//     before the last one to read are decoded from the group's start and
+//     dropped, never reached by seeking inside the group.
 //   - Corrupt or truncated files give an error naming the file; they never
 //     panic.
 //   - A Writer writes exactly the records it is given into one file, in

@@ -120,25 +120,27 @@ func (r *Reader) Read(ctx context.Context, columns []string, maxRows int64, skip
 }
 
 // readRowGroup emits the units of row group rg that skip does not mark done.
-// A row group whose units are all done is not read at all.
+// A row group whose units are all done is not read at all. Otherwise the
+// group is decoded from its first row, unit by unit, up to its last unit
+// not done; the done units among them are decoded and dropped. The reader is
+// never positioned inside the group: arrow-go's SeekToRow returns wrong rows
+// or false errors when the target row is not at the start of a data page
+// (list columns in version 1 data pages, whose headers carry no row count).
 func (r *Reader) readRowGroup(ctx context.Context, rg int, leaves []int, columns []string, maxRows int64,
 	units []chunk.Unit, skip chunk.Skip, emit chunk.Emit) error {
-	todo := 0
-	for todo < len(units) && skip.Has(units[todo]) {
-		todo++
+	last := len(units) - 1
+	for last >= 0 && skip.Has(units[last]) {
+		last--
 	}
-	if todo == len(units) {
+	if last < 0 {
 		return nil
 	}
-	rr, err := r.openRowGroup(ctx, rg, leaves, maxRows, int64(todo)*maxRows)
+	rr, err := r.openRowGroup(ctx, rg, leaves, maxRows)
 	if err != nil {
-		if rr != nil {
-			rr.Release()
-		}
 		return err
 	}
 	defer rr.Release()
-	for _, u := range units[todo:] {
+	for _, u := range units[:last+1] {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -157,32 +159,27 @@ func (r *Reader) readRowGroup(ctx context.Context, rg int, leaves []int, columns
 }
 
 // openRowGroup returns a reader of row group rg in batches of maxRows rows,
-// positioned at row first of the group. On error the caller releases the
-// reader when it is not nil.
-func (r *Reader) openRowGroup(ctx context.Context, rg int, leaves []int, maxRows, first int64) (rr pqarrow.RecordReader, err error) {
-	defer recoverCorrupt(r.path, &err)
+// from the group's first row.
+func (r *Reader) openRowGroup(ctx context.Context, rg int, leaves []int, maxRows int64) (rr pqarrow.RecordReader, err error) {
+	defer recoverCorruptAt(r.path, fmt.Sprintf("row group %d", rg), &err)
 	r.fr.Props.BatchSize = maxRows
 	rr, err = r.fr.GetRecordReader(ctx, leaves, []int{rg})
 	if err != nil {
 		return nil, corrupt(r.path, fmt.Errorf("row group %d: %w", rg, err))
-	}
-	if first > 0 {
-		if err := rr.SeekToRow(first); err != nil {
-			return rr, corrupt(r.path, fmt.Errorf("row group %d: %w", rg, err))
-		}
 	}
 	return rr, nil
 }
 
 // next decodes the batch of unit u from rr. The batch belongs to rr.
 func (r *Reader) next(rr pqarrow.RecordReader, rg int, u chunk.Unit) (rec arrow.RecordBatch, err error) {
-	defer recoverCorrupt(r.path, &err)
+	where := fmt.Sprintf("row group %d, unit %d (rows %d..%d)", rg, u.Index, u.RowStart, u.RowStart+u.Rows)
+	defer recoverCorruptAt(r.path, where, &err)
 	if !rr.Next() {
 		err := rr.Err()
 		if err == nil {
 			err = errors.New("fewer rows than its metadata says")
 		}
-		return nil, corrupt(r.path, fmt.Errorf("row group %d, rows %d..: %w", rg, u.RowStart, err))
+		return nil, corrupt(r.path, fmt.Errorf("%s: %w", where, err))
 	}
 	return rr.RecordBatch(), nil
 }
