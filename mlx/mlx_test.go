@@ -12,7 +12,7 @@ import (
 func withStream(t *testing.T, f func(s *Stream)) {
 	t.Helper()
 	if err := OnThread(CPU, func(s *Stream) error { f(s); return nil }); err != nil {
-		t.Errorf("NewStream: %v", err)
+		t.Fatalf("stream: %v", err)
 	}
 }
 
