@@ -57,7 +57,6 @@ int bb_peak_memory(size_t* res);
 int bb_reset_peak_memory(void);
 int bb_cache_memory(size_t* res);
 int bb_set_cache_limit(size_t* res, size_t limit);
-int bb_set_memory_limit(size_t* res, size_t limit);
 int bb_clear_cache(void);
 
 /* Arrays. */

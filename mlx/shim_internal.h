@@ -58,10 +58,6 @@ bool cuda_attention_varlen_supported(const mx::Device& d, mx::Dtype dtype, int h
 
 // cuda_attention_varlen is attention over packed sequences (see bb_attention_varlen) as one CUDA
 // kernel; longest is the longest sequence's length and tokens is offsets[B]. It throws where
-// fused_gelu is the exact-form GELU of x computed in float32 as one compiled kernel on stream s,
-// returned in x's dtype (shim_fused.cpp).
-mx::array fused_gelu(const mx::array& x, const mx::Stream& s);
-
 // cuda_attention_varlen_supported is false.
 mx::array cuda_attention_varlen(const mx::array& qkv, const mx::array& offsets, int heads, float scale, int longest,
                                 int tokens, const mx::Stream& s);

@@ -104,7 +104,6 @@ int bb_peak_memory(size_t* res) { return guard([&] { *res = mx::get_peak_memory(
 int bb_reset_peak_memory(void) { return guard([&] { mx::reset_peak_memory(); }); }
 int bb_cache_memory(size_t* res) { return guard([&] { *res = mx::get_cache_memory(); }); }
 int bb_set_cache_limit(size_t* res, size_t limit) { return guard([&] { *res = mx::set_cache_limit(limit); }); }
-int bb_set_memory_limit(size_t* res, size_t limit) { return guard([&] { *res = mx::set_memory_limit(limit); }); }
 int bb_clear_cache(void) { return guard([&] { mx::clear_cache(); }); }
 
 int bb_array_free(bb_array a) {

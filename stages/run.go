@@ -201,8 +201,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	g, ctx := errgroup.WithContext(ctx)
 	packs := r.lm.model.Packs(r.lm.device) // the batch's cost is its real tokens, not rows × longest
 	batcher := pipeline.Batcher[item]{MaxTokens: r.job.Batching.MaxTokens, MaxItems: r.job.Batching.MaxBatchSize,
-		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Packed: packs,
-		Stats: &r.stats.Batching}
+		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Packed: packs}
 	window := pipeline.NewWindow(batcher.WindowFor(r.workers))
 	batcher.InFlight = window
 

@@ -14,8 +14,6 @@ type Stats struct {
 	// PaddedTokens sums each finished batch's rows × its longest row. They count rows only (the
 	// batcher's counts include the unit markers that travel with them).
 	Inferred, InferredTokens, PaddedTokens pipeline.Counter
-	// Batching is the batcher's counts.
-	Batching pipeline.BatchStats
 }
 
 // PaddingRatio is the share of the padded tokens that are padding (0 when nothing ran).
