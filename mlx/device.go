@@ -62,7 +62,7 @@ func Version() string {
 }
 
 // Stream is an MLX stream: a queue of work on one device. It belongs to the OS thread that made
-// it (see the package documentation).
+// it: used on another thread, it fails with ErrWrongThread (see the package documentation).
 type Stream struct {
 	mu     sync.Mutex
 	h      C.bb_stream

@@ -19,6 +19,12 @@
 // been evaluated (model weights, after loading) hold plain data and may be read by every worker's
 // stream at once; lazily built arrays must be evaluated on the thread whose stream built them.
 //
+// The rule is enforced: a Stream records the OS thread that made it, and every operation, copy or
+// synchronisation given the stream on another thread fails with an *Error matching ErrWrongThread
+// before it reaches MLX (the check compares two thread identities; it costs nothing measurable
+// beside an operation). Close may run on any thread. OnThread runs a function on a locked thread
+// with a stream of its own, and comes back however the function ends.
+//
 // # Lifetimes
 //
 // Every Array owns an MLX handle that Close frees; Close is idempotent. A Scope owns the arrays
