@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/bertbatch/bertbatch/mlx"
 )
 
 // Exit codes shared by every subcommand.
@@ -41,6 +43,11 @@ func register(c *command) {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Float32 models keep full float32 on CUDA unless MLX_ENABLE_TF32 says otherwise (docs/gpu.md).
+	if _, err := mlx.SetTF32Default(false); err != nil {
+		fmt.Fprintln(os.Stderr, "bertbatch:", err)
+		os.Exit(exitFailed)
+	}
 	os.Exit(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -58,6 +58,7 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opts := stages.Options{
 		Overwrite: *overwrite,
+		TuneCPU:   true,
 		Logf:      func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) },
 	}
 	if !*quiet {
