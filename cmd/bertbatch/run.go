@@ -34,17 +34,18 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (a rerun resumes), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderFlags(args)); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	job, err := jobs.Load(fs.Arg(0))
+	job, err := jobs.Load(files[0])
 	if err != nil {
 		var problems jobs.Problems
 		if errors.As(err, &problems) {
@@ -90,20 +91,6 @@ func printSummary(w io.Writer, s *stages.Summary) {
 	fmt.Fprintf(w, "rows %d written, %d rejected, %d truncated, %d skipped (finished earlier)\n", s.Rows, s.Rejected, s.Truncated, s.SkippedRows)
 	fmt.Fprintf(w, "tokens %d (padding ratio %.3f), %.1f s (%.1f s loading), %.1f rows/s, %.0f tokens/s\n", s.Tokens, s.PaddingRatio, s.Seconds, s.LoadSeconds, s.RowsPerSec, s.TokensPerSec)
 	fmt.Fprintf(w, "output %s (%d files, summary in _summary.json)\n", s.Output, s.Files)
-}
-
-// reorderFlags moves flags after positional arguments to the front, so `run job.yaml --overwrite`
-// works as well as `run --overwrite job.yaml`.
-func reorderFlags(args []string) []string {
-	var flags, rest []string
-	for _, a := range args {
-		if len(a) > 1 && a[0] == '-' {
-			flags = append(flags, a)
-		} else {
-			rest = append(rest, a)
-		}
-	}
-	return append(flags, rest...)
 }
 
 // startCPUProfile starts Go's CPU profiler writing to path and returns the function that stops it.
