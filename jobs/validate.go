@@ -2,10 +2,12 @@ package jobs
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/bertbatch/bertbatch/bert/outputs"
+	"github.com/bertbatch/bertbatch/io/dataset"
 )
 
 // checkJob reports contradictory options (each at the field that contradicts another) and clears the fields
@@ -110,17 +112,17 @@ func (d *decoder) checkTokenInput(in *Input) {
 		}
 		names[col] = p
 	}
-	if in.Format == FormatCSV {
-		d.at("input.format", "CSV cannot hold token-id lists; set input.text_column, or use parquet, arrow or jsonl")
+	if f := dataset.Format(in.Format); f.Delimited() {
+		d.at("input.format", "%s cannot hold token-id lists; set input.text_column, or use parquet, arrow or jsonl", strings.ToUpper(string(f)))
 		return
 	}
 	if in.Format != FormatAuto {
 		return
 	}
 	for i, p := range in.Paths {
-		if strings.EqualFold(filepath.Ext(p), ".csv") {
+		if f, err := dataset.FormatOf(p); err == nil && f.Delimited() {
 			d.problem(d.item("input.paths", i), fmt.Sprintf("input.paths[%d]", i),
-				"CSV cannot hold token-id lists; set input.text_column to read text from it")
+				"%s cannot hold token-id lists; set input.text_column to read text from it", strings.ToUpper(string(f)))
 		}
 	}
 }
@@ -144,7 +146,7 @@ func (d *decoder) checkOutput(j *Job) {
 		for _, p := range embeddingOnlyFields {
 			if d.has(p) {
 				d.at(p, "applies to embeddings, but model.head is %s (a head writes %s); remove it",
-					j.Model.Head, strings.Join(HeadColumns(), ", "))
+					j.Model.Head, strings.Join(outputs.HeadColumns(), ", "))
 			}
 		}
 		out.EmbeddingColumn, out.Pooling, out.Normalize, out.TruncateDims = "", "", "", 0
@@ -168,7 +170,7 @@ func (d *decoder) checkOutput(j *Job) {
 func (d *decoder) writtenColumns(j *Job) map[string]string {
 	written := map[string]string{}
 	if j.Model.Head != HeadNone {
-		for _, c := range HeadColumns() {
+		for _, c := range outputs.HeadColumns() {
 			written[c] = "model.head"
 		}
 	} else if j.Output.EmbeddingColumn != "" {

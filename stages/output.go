@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/bertbatch/bertbatch/bert/outputs"
 	"github.com/bertbatch/bertbatch/io/dataset"
 	"github.com/bertbatch/bertbatch/io/parquetio"
 	"github.com/bertbatch/bertbatch/jobs"
@@ -29,10 +30,10 @@ func newLayout(job *jobs.Job, passthrough *arrow.Schema, dim int, classify bool)
 	if classify {
 		vec := parquetio.VectorType(dim, false)
 		fields = append(fields,
-			arrow.Field{Name: "logits", Type: vec},
-			arrow.Field{Name: "probabilities", Type: vec},
-			arrow.Field{Name: "label", Type: arrow.BinaryTypes.String},
-			arrow.Field{Name: "score", Type: arrow.PrimitiveTypes.Float32})
+			arrow.Field{Name: outputs.ColumnLogits, Type: vec},
+			arrow.Field{Name: outputs.ColumnProbabilities, Type: vec},
+			arrow.Field{Name: outputs.ColumnLabel, Type: arrow.BinaryTypes.String},
+			arrow.Field{Name: outputs.ColumnScore, Type: arrow.PrimitiveTypes.Float32})
 	} else {
 		fields = append(fields, arrow.Field{Name: job.Output.EmbeddingColumn, Type: parquetio.VectorType(dim, l.half)})
 	}
