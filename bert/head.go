@@ -64,7 +64,11 @@ func (m *Model) NumLabels() int {
 	if m.w == nil || m.w.head == nil {
 		return 0
 	}
-	return m.w.head.out.b.Shape()[0]
+	shape, err := m.w.head.out.b.Shape()
+	if err != nil {
+		panic(fmt.Sprintf("bert: the head's bias, bound at load, has no shape: %v", err)) // a bug, not bad input
+	}
+	return shape[0]
 }
 
 // Logits builds the head's [rows, labels] float32 logits for an encoded batch.

@@ -36,8 +36,8 @@ func TestMatmulMatchesHostArithmetic(t *testing.T) {
 				t.Fatalf("matmul = %v, want %v", got, want)
 			}
 		}
-		if sh := c.Shape(); len(sh) != 2 || sh[0] != 2 || sh[1] != 2 {
-			t.Fatalf("shape = %v", sh)
+		if sh, err := c.Shape(); err != nil || len(sh) != 2 || sh[0] != 2 || sh[1] != 2 {
+			t.Fatalf("shape = %v, %v", sh, err)
 		}
 	})
 }

@@ -47,7 +47,7 @@ type Options struct {
 // Run executes a job: it resolves and loads the model once, then streams the input through the
 // workers into the output folder, skipping units an earlier run of the same job finished. It
 // returns the run's summary, also when it fails part-way (with the counts so far).
-func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
+func Run(ctx context.Context, job *jobs.Job, opts Options) (_ *Summary, err error) {
 	logf := opts.Logf
 	if logf == nil {
 		logf = func(string, ...any) {}
@@ -63,7 +63,11 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	r.warnOtherInputs(logf)
-	defer r.dir.Close()
+	defer func() {
+		if cerr := r.dir.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
 	loaded := time.Since(start)
 	err = r.execute(ctx, opts)
 	sum := r.summary(time.Since(start), loaded)
@@ -227,7 +231,9 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 		err = asm.finish()
 	}
 	if err != nil {
-		w.abort()
+		if aerr := w.abort(); aerr != nil {
+			err = errors.Join(err, aerr)
+		}
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("stopped before the end; finished parts are kept and a rerun resumes: %w", err)
 		}
@@ -330,8 +336,7 @@ func (r *run) writeSummary(s *Summary) error {
 		return err
 	}
 	if _, err := f.Write(append(data, '\n')); err != nil {
-		f.Abort()
-		return err
+		return errors.Join(err, f.Abort())
 	}
 	return r.dir.CommitFile(f)
 }

@@ -74,7 +74,11 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "bertbatch:", err)
 			return exitUsage
 		}
-		defer stop()
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(stderr, "bertbatch:", err)
+			}
+		}()
 	}
 	sum, err := stages.Run(ctx, job, opts)
 	if sum != nil {
@@ -93,18 +97,21 @@ func printSummary(w io.Writer, s *stages.Summary) {
 	fmt.Fprintf(w, "output %s (%d files, summary in _summary.json)\n", s.Output, s.Files)
 }
 
-// startCPUProfile starts Go's CPU profiler writing to path and returns the function that stops it.
-func startCPUProfile(path string) (func(), error) {
+// startCPUProfile starts Go's CPU profiler writing to path and returns the function that stops it
+// and closes the file.
+func startCPUProfile(path string) (func() error, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("cpu profile: %w", err)
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("cpu profile %s: %w", path, err), f.Close())
 	}
-	return func() {
+	return func() error {
 		pprof.StopCPUProfile()
-		f.Close()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cpu profile %s: %w", path, err)
+		}
+		return nil
 	}, nil
 }
