@@ -62,12 +62,15 @@ func (l *layout) record(mem memory.Allocator, u *unitState) (arrow.RecordBatch, 
 			a.Release()
 		}
 	}()
+	keep := func(a arrow.Array) {
+		made = append(made, a)
+		cols = append(cols, a)
+	}
 	add := func(a arrow.Array, err error) error {
 		if err != nil {
 			return err
 		}
-		made = append(made, a)
-		cols = append(cols, a)
+		keep(a)
 		return nil
 	}
 	n := len(u.good)
@@ -88,8 +91,8 @@ func (l *layout) record(mem memory.Allocator, u *unitState) (arrow.RecordBatch, 
 		if err := add(parquetio.NewVectors(mem, probs, l.dim, false)); err != nil {
 			return nil, err
 		}
-		_ = add(label.NewArray(), nil)
-		_ = add(score.NewArray(), nil)
+		keep(label.NewArray())
+		keep(score.NewArray())
 	} else {
 		flat := make([]float32, 0, n*l.dim)
 		for _, v := range u.vectors {
@@ -104,9 +107,9 @@ func (l *layout) record(mem memory.Allocator, u *unitState) (arrow.RecordBatch, 
 		for i, r := range u.tokens {
 			ids[i], types[i], masks[i] = r.ids, orZeros(r.types, len(r.ids), 0), orZeros(r.mask, len(r.ids), 1)
 		}
-		_ = add(parquetio.NewTokenLists(mem, ids), nil)
-		_ = add(parquetio.NewTokenLists(mem, masks), nil)
-		_ = add(parquetio.NewTokenLists(mem, types), nil)
+		keep(parquetio.NewTokenLists(mem, ids))
+		keep(parquetio.NewTokenLists(mem, masks))
+		keep(parquetio.NewTokenLists(mem, types))
 	}
 	return array.NewRecordBatch(l.schema, cols, int64(n)), nil
 }

@@ -74,12 +74,6 @@ func FormatOf(path string) (Format, error) {
 		"or use one of %s", path, ext, strings.Join(known, " "))
 }
 
-// known reports whether path has an extension FormatOf recognises.
-func known(path string) bool {
-	_, ok := formatOfExtension(strings.ToLower(filepath.Ext(path)))
-	return ok
-}
-
 func formatOfExtension(ext string) (Format, bool) {
 	for _, e := range extensions {
 		if e.ext == ext {
