@@ -25,6 +25,14 @@
 // beside an operation). Close may run on any thread. OnThread runs a function on a locked thread
 // with a stream of its own, and comes back however the function ends.
 //
+// # Process-wide settings
+//
+// MLX keeps some settings for the whole process: the buffer cache limit (SetCacheLimit), the
+// threads of the BLAS library and of the shim's CPU kernels (SetWorkerThreads), and whether CUDA
+// float32 matrix products use TF32 (SetTF32Default). This package changes none of them by itself,
+// on import or inside another call: a program sets them once at start (bertbatch does in its main
+// and through stages.Options.TuneCPU), and otherwise gets MLX's defaults.
+//
 // # Lifetimes
 //
 // Every Array owns an MLX handle that Close frees; Close is idempotent. A Scope owns the arrays
