@@ -1,10 +1,13 @@
 package jobs
 
 import (
+	"encoding/json"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/bertbatch/bertbatch/bert/outputs"
 )
 
 // TestReferenceDocumentsEveryField checks that docs/jobs.md has a row for every field, under its dotted path,
@@ -57,5 +60,42 @@ func TestReferenceDocumentsEveryField(t *testing.T) {
 	walk(reflect.TypeFor[Job](), "")
 	for path := range rows {
 		t.Errorf("docs/jobs.md documents %s, which the parser does not know", path)
+	}
+}
+
+// TestHeadColumnsDocumented checks that the reference and the schema name every column a head writes,
+// as bert/outputs lists them.
+func TestHeadColumnsDocumented(t *testing.T) {
+	data, err := os.ReadFile("../docs/jobs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var row string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "| `model.head` |") {
+			row = line
+		}
+	}
+	var schema struct {
+		Properties struct {
+			Model struct {
+				Properties struct {
+					Head struct {
+						Description string `json:"description"`
+					} `json:"head"`
+				} `json:"properties"`
+			} `json:"model"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(Schema(), &schema); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range outputs.HeadColumns() {
+		if !strings.Contains(row, "`"+c+"`") {
+			t.Errorf("docs/jobs.md: the model.head row does not name the column %s", c)
+		}
+		if !strings.Contains(schema.Properties.Model.Properties.Head.Description, c) {
+			t.Errorf("schema.json: model.head's description does not name the column %s", c)
+		}
 	}
 }
