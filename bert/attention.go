@@ -58,7 +58,8 @@ func (a paddedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
 		scores := sc.Matmul(q, sc.Transpose(k, 0, 1, 3, 2))
 		out = sc.Matmul(sc.ScaledMaskedSoftmax(scores, a.scale, a.mask), v)
 	} else {
-		dt := q.Dtype()
+		dt, err := q.Dtype()
+		sc.Fail(err)
 		scores := sc.Matmul(sc.Multiply(q, sc.Scalar(float64(a.scale), dt)), sc.Transpose(k, 0, 1, 3, 2))
 		probs := sc.MaskedSoftmax(sc.AsType(scores, mlx.Float32), a.keep)
 		out = sc.Matmul(sc.AsType(probs, dt), v)

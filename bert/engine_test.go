@@ -15,7 +15,7 @@ import (
 func onWorker(t testing.TB, f func(s *mlx.Stream)) {
 	t.Helper()
 	if err := mlx.OnThread(mlx.CPU, func(s *mlx.Stream) error { f(s); return nil }); err != nil {
-		t.Errorf("stream: %v", err)
+		t.Fatalf("stream: %v", err)
 	}
 }
 
@@ -47,11 +47,19 @@ func TestThousandForwardPassesReturnToBaselineMemory(t *testing.T) {
 			}
 		}
 		pass() // warm MLX's caches
-		baseMem, baseLive := mlx.ActiveMemory(), mlx.Live()
+		baseMem, err := mlx.ActiveMemory()
+		if err != nil {
+			t.Fatal(err)
+		}
+		baseLive := mlx.Live()
 		for i := 0; i < 1000; i++ {
 			pass()
 		}
-		if mem := mlx.ActiveMemory(); mem != baseMem {
+		mem, err := mlx.ActiveMemory()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mem != baseMem {
 			t.Errorf("active memory %d bytes after 1000 passes, baseline %d", mem, baseMem)
 		}
 		if live := mlx.Live(); live != baseLive {

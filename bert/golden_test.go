@@ -199,7 +199,10 @@ func runGolden(t testing.TB, m *Model, b *Batch, want *golden.Batch) *outputs {
 			return splitRows(flat, rows)
 		}
 		if want.LastHiddenState != nil {
-			shape := e.LastHidden.Shape()
+			shape, err := e.LastHidden.Shape()
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, r := range read("last_hidden_state", e.LastHidden) {
 				out.lastHidden = append(out.lastHidden, splitRows(r, shape[1]))
 			}

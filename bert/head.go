@@ -2,31 +2,33 @@ package bert
 
 import (
 	"fmt"
+	"slices"
 
+	outs "github.com/bertbatch/bertbatch/bert/outputs" // golden_test.go declares a type outputs
 	"github.com/bertbatch/bertbatch/mlx"
 )
 
-// HeadType is a sequence-classification head.
-type HeadType string
+// HeadType is a sequence-classification head (spelled in package outputs).
+type HeadType = outs.Head
 
 // The head types.
 const (
-	HeadNone       HeadType = ""
-	HeadBinary     HeadType = "binary"     // two labels with softmax, or one logit with sigmoid
-	HeadMulticlass HeadType = "multiclass" // softmax over the labels
-	HeadMultilabel HeadType = "multilabel" // independent sigmoid per label
-	HeadRegression HeadType = "regression" // raw outputs
+	HeadNone       = outs.HeadNone
+	HeadBinary     = outs.HeadBinary     // two labels with softmax, or one logit with sigmoid
+	HeadMulticlass = outs.HeadMulticlass // softmax over the labels
+	HeadMultilabel = outs.HeadMultilabel // independent sigmoid per label
+	HeadRegression = outs.HeadRegression // raw outputs
 )
 
 // ParseHead maps a name to a HeadType ("" or "none" = HeadNone).
 func ParseHead(s string) (HeadType, error) {
-	switch HeadType(s) {
-	case HeadNone, "none":
+	if s == "none" {
 		return HeadNone, nil
-	case HeadBinary, HeadMulticlass, HeadMultilabel, HeadRegression:
-		return HeadType(s), nil
 	}
-	return "", fmt.Errorf("unknown head %q (want binary, multiclass, multilabel or regression)", s)
+	if h := HeadType(s); slices.Contains(outs.Heads(), h) {
+		return h, nil
+	}
+	return "", fmt.Errorf("unknown head %q (want %s)", s, oneOf(outs.Heads()[1:]))
 }
 
 // checkHead refuses a head that contradicts the checkpoint's problem_type or labels.
@@ -62,7 +64,11 @@ func (m *Model) NumLabels() int {
 	if m.w == nil || m.w.head == nil {
 		return 0
 	}
-	return m.w.head.out.b.Shape()[0]
+	shape, err := m.w.head.out.b.Shape()
+	if err != nil {
+		panic(fmt.Sprintf("bert: the head's bias, bound at load, has no shape: %v", err)) // a bug, not bad input
+	}
+	return shape[0]
 }
 
 // Logits builds the head's [rows, labels] float32 logits for an encoded batch.

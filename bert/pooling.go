@@ -2,20 +2,23 @@ package bert
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
+	outs "github.com/bertbatch/bertbatch/bert/outputs" // golden_test.go declares a type outputs
 	"github.com/bertbatch/bertbatch/mlx"
 )
 
-// Pooling is how token vectors become one sentence vector.
-type Pooling string
+// Pooling is how token vectors become one sentence vector (spelled in package outputs).
+type Pooling = outs.Pooling
 
 // The pooling modes, mask-aware as in sentence-transformers.
 const (
-	PoolModel       Pooling = "model" // the checkpoint's own sentence-transformers pooling
-	PoolCLS         Pooling = "cls"
-	PoolMean        Pooling = "mean"
-	PoolMax         Pooling = "max"
-	PoolMeanSqrtLen Pooling = "mean_sqrt_len"
+	PoolModel       = outs.PoolingModel // the checkpoint's own sentence-transformers pooling
+	PoolCLS         = outs.PoolingCLS
+	PoolMean        = outs.PoolingMean
+	PoolMax         = outs.PoolingMax
+	PoolMeanSqrtLen = outs.PoolingMeanSqrtLen
 )
 
 // PoolingConfig is a checkpoint's sentence-transformers pipeline after the transformer: the
@@ -43,14 +46,15 @@ func (m *Model) resolvePooling(o EmbedOptions) ([]Pooling, bool, error) {
 	switch o.Pooling {
 	case "", PoolModel:
 		if m.Pooling == nil {
-			return nil, false, fmt.Errorf("%s has no sentence-transformers pooling (modules.json + 1_Pooling/config.json); choose a pooling: cls, mean, max or mean_sqrt_len", m.Dir)
+			return nil, false, fmt.Errorf("%s has no sentence-transformers pooling (modules.json + 1_Pooling/config.json); choose a pooling: %s", m.Dir, oneOf(outs.Poolings()[1:]))
 		}
 		modes, normalize = m.Pooling.Modes, m.Pooling.Normalize
-	case PoolCLS, PoolMean, PoolMax, PoolMeanSqrtLen:
+	default:
+		if !slices.Contains(outs.Poolings(), o.Pooling) {
+			return nil, false, fmt.Errorf("unknown pooling %q (want %s)", o.Pooling, oneOf(outs.Poolings()))
+		}
 		modes = []Pooling{o.Pooling}
 		normalize = m.Pooling != nil && m.Pooling.Normalize
-	default:
-		return nil, false, fmt.Errorf("unknown pooling %q (want model, cls, mean, max or mean_sqrt_len)", o.Pooling)
 	}
 	if o.Normalize != nil {
 		normalize = *o.Normalize
@@ -152,4 +156,16 @@ func splitRows(flat []float32, rows int) [][]float32 {
 		out[i] = flat[i*d : (i+1)*d : (i+1)*d]
 	}
 	return out
+}
+
+// oneOf lists values for a message: "a, b or c".
+func oneOf[T ~string](values []T) string {
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = string(v)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

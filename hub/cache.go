@@ -115,8 +115,7 @@ func (c *repoCache) writeRef(rev, commit string) error {
 		return fmt.Errorf("hub: writing ref %s: %w", p, err)
 	}
 	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("hub: writing ref %s: %w", p, err)
+		return errors.Join(fmt.Errorf("hub: writing ref %s: %w", p, err), removeTemp(tmp))
 	}
 	return nil
 }
@@ -159,8 +158,7 @@ func (c *repoCache) link(commit, file, etag string) error {
 		return fmt.Errorf("hub: linking %s into the snapshot (the cache needs a file system with symlinks): %w", file, err)
 	}
 	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("hub: linking %s into the snapshot: %w", file, err)
+		return errors.Join(fmt.Errorf("hub: linking %s into the snapshot: %w", file, err), removeTemp(tmp))
 	}
 	return nil
 }
@@ -227,4 +225,12 @@ func randomSuffix() string {
 	var b [4]byte
 	_, _ = rand.Read(b[:]) // never fails since Go 1.24
 	return hex.EncodeToString(b[:])
+}
+
+// removeTemp removes the temporary file of a failed write; one already gone is no error.
+func removeTemp(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("hub: removing %s: %w", path, err)
+	}
+	return nil
 }

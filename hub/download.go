@@ -44,10 +44,13 @@ func (cl *client) fetchBlob(ctx context.Context, rc *repoCache, file string, met
 	if err != nil {
 		return fmt.Errorf("hub: creating %s: %w", tmp, err)
 	}
+	closed := false
 	defer func() {
 		if err != nil {
-			f.Close()
-			os.Remove(tmp)
+			if !closed {
+				err = errors.Join(err, f.Close())
+			}
+			err = errors.Join(err, removeTemp(tmp))
 		}
 	}()
 	v := newVerifier(exp)
@@ -60,6 +63,7 @@ func (cl *client) fetchBlob(ctx context.Context, rc *repoCache, file string, met
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("hub: writing %s: %w", tmp, err)
 	}
+	closed = true
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("hub: writing %s: %w", tmp, err)
 	}

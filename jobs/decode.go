@@ -18,6 +18,8 @@ type decoder struct {
 	// given maps the dotted path of every field present in the file to its value node.
 	given     map[string]*yaml.Node
 	elsewhere map[string][]string
+	// job is the job being checked, the root pathOf names fields from (set by checkJob).
+	job *Job
 }
 
 func newDecoder(file, base string, lookup func(string) (string, bool)) *decoder {

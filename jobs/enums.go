@@ -1,6 +1,13 @@
 package jobs
 
+import (
+	"github.com/bertbatch/bertbatch/bert/outputs"
+	"github.com/bertbatch/bertbatch/io/dataset"
+)
+
 // Each enumerated field has a string type; enumValues lists its accepted spellings in documentation order.
+// Formats, poolings and heads are spelled by the packages that implement them (io/dataset, bert/outputs)
+// and derived here; the JSON Schema test and the reference test derive theirs from enumValues.
 
 // DType is the model's compute precision (model.dtype).
 type DType string
@@ -30,51 +37,26 @@ func (Device) enumValues() []string { return strs(DeviceCPU, DeviceGPU) }
 // Head selects classification outputs (model.head); HeadNone means embeddings.
 type Head string
 
-// Heads.
-const (
-	HeadNone       Head = ""
-	HeadBinary     Head = "binary"
-	HeadMulticlass Head = "multiclass"
-	HeadMultilabel Head = "multilabel"
-	HeadRegression Head = "regression"
-)
+// HeadNone means embeddings; the other heads are outputs.Heads().
+const HeadNone = Head(outputs.HeadNone)
 
-func (Head) enumValues() []string {
-	return strs(HeadNone, HeadBinary, HeadMulticlass, HeadMultilabel, HeadRegression)
-}
+func (Head) enumValues() []string { return strs(outputs.Heads()...) }
 
-// Format is an input file format (input.format).
+// Format is an input file format (input.format): one of dataset.Formats().
 type Format string
 
-// Input formats; FormatAuto picks one from each file's extension.
-const (
-	FormatAuto        Format = "auto"
-	FormatParquet     Format = "parquet"
-	FormatArrow       Format = "arrow"
-	FormatArrowStream Format = "arrow_stream"
-	FormatCSV         Format = "csv"
-	FormatJSONL       Format = "jsonl"
-)
+// FormatAuto picks each file's format from its extension.
+const FormatAuto = Format(dataset.FormatAuto)
 
-func (Format) enumValues() []string {
-	return strs(FormatAuto, FormatParquet, FormatArrow, FormatArrowStream, FormatCSV, FormatJSONL)
-}
+func (Format) enumValues() []string { return strs(dataset.Formats()...) }
 
-// Pooling turns token states into one vector (output.pooling).
+// Pooling turns token states into one vector (output.pooling): one of outputs.Poolings().
 type Pooling string
 
-// Poolings; PoolingModel uses the checkpoint's sentence-transformers pooling (1_Pooling/config.json).
-const (
-	PoolingModel       Pooling = "model"
-	PoolingCLS         Pooling = "cls"
-	PoolingMean        Pooling = "mean"
-	PoolingMax         Pooling = "max"
-	PoolingMeanSqrtLen Pooling = "mean_sqrt_len"
-)
+// PoolingModel uses the checkpoint's sentence-transformers pooling (1_Pooling/config.json).
+const PoolingModel = Pooling(outputs.PoolingModel)
 
-func (Pooling) enumValues() []string {
-	return strs(PoolingModel, PoolingCLS, PoolingMean, PoolingMax, PoolingMeanSqrtLen)
-}
+func (Pooling) enumValues() []string { return strs(outputs.Poolings()...) }
 
 // Normalize says whether embeddings are L2-normalised (output.normalize). In YAML it is the string model or
 // a boolean.

@@ -91,3 +91,33 @@ func joinPath(prefix, name string) string {
 	}
 	return prefix + "." + name
 }
+
+// pathOf returns the dotted path, from the yaml tags, of the field of job that field points to:
+// pathOf(j, &j.Model.Revision) is "model.revision". Validation names fields this way, so that a
+// renamed field cannot leave a stale path behind. A pointer to no field of job panics.
+func pathOf(job *Job, field any) string {
+	target := reflect.ValueOf(field)
+	if target.Kind() == reflect.Pointer && !target.IsNil() {
+		if p, ok := findPath(reflect.ValueOf(job).Elem(), target, ""); ok {
+			return p
+		}
+	}
+	panic(fmt.Sprintf("jobs: %T does not point to a field of the job", field))
+}
+
+// findPath looks for the field target points to among v's fields, recursively.
+func findPath(v reflect.Value, target reflect.Value, prefix string) (string, bool) {
+	for _, s := range fieldsOf(v.Type()) {
+		f := v.Field(s.index)
+		p := joinPath(prefix, s.name)
+		if f.Addr().Pointer() == target.Pointer() && f.Type() == target.Type().Elem() {
+			return p, true
+		}
+		if f.Kind() == reflect.Struct {
+			if found, ok := findPath(f, target, p); ok {
+				return found, true
+			}
+		}
+	}
+	return "", false
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/bertbatch/bertbatch/io/dataset"
 )
 
 // testFile is the name every test job is parsed under; relative paths resolve against /jobs.
@@ -145,6 +147,10 @@ func TestParseProblems(t *testing.T) {
 			2, 29, "input.format", `CSV cannot hold token-id lists`},
 		{"csv file with token ids", "model: {ref: org/m}\ninput: {paths: [a.parquet, b.CSV]}\noutput: {dir: o}\n",
 			2, 28, "input.paths[1]", `set input.text_column to read text from it`},
+		{"tsv format with token ids", "model: {ref: org/m}\ninput: {paths: [d], format: tsv}\noutput: {dir: o}\n",
+			2, 29, "input.format", `TSV cannot hold token-id lists`},
+		{"tsv file with token ids", "model: {ref: org/m}\ninput: {paths: [a.tsv]}\noutput: {dir: o}\n",
+			2, 17, "input.paths[0]", `TSV cannot hold token-id lists; set input.text_column`},
 		{"passthrough twice", "model: {ref: org/m}\ninput: {paths: [d], passthrough: [id, t, id]}\noutput: {dir: o}\n",
 			2, 42, "input.passthrough[2]", `column "id" is listed twice (first as input.passthrough[0])`},
 		{"passthrough clashes with embedding", "model: {ref: org/m}\ninput: {paths: [d], passthrough: [id, embedding]}\noutput: {dir: o}\n",
@@ -188,6 +194,22 @@ func TestParseProblems(t *testing.T) {
 			if p.File != testFile || p.Line != tt.line || p.Col != tt.col || p.Path != tt.path ||
 				!strings.Contains(p.Message, tt.msg) {
 				t.Errorf("got  %s\nwant %s:%d:%d: %s: …%s…", p, testFile, tt.line, tt.col, tt.path, tt.msg)
+			}
+		})
+	}
+}
+
+// TestEveryFormatParses reads a text job in each input format io/dataset knows.
+func TestEveryFormatParses(t *testing.T) {
+	for _, f := range dataset.Formats() {
+		t.Run(string(f), func(t *testing.T) {
+			src := "model: {ref: org/m}\ninput: {paths: [d], format: " + string(f) + ", text_column: text}\noutput: {dir: o}\n"
+			job, err := Parse(testFile, []byte(src), lookupTestEnv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if job.Input.Format != Format(f) {
+				t.Errorf("input.format = %q, want %q", job.Input.Format, f)
 			}
 		})
 	}

@@ -122,6 +122,3 @@ const (
 	ColumnAttentionMask = "attention_mask"
 	ColumnTokenTypeIDs  = "token_type_ids"
 )
-
-// HeadColumns returns the output column names a head may write; passthrough columns may not use them.
-func HeadColumns() []string { return []string{"logits", "probabilities", "label", "score"} }

@@ -2,15 +2,18 @@ package jobs
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/bertbatch/bertbatch/bert/outputs"
+	"github.com/bertbatch/bertbatch/io/dataset"
 )
 
 // checkJob reports contradictory options (each at the field that contradicts another) and clears the fields
 // that do not apply to the job's kind, so that a returned Job holds no value it will not use.
 func (d *decoder) checkJob(j *Job) {
+	d.job = j
 	d.checkModel(&j.Model)
 	d.checkInput(&j.Input)
 	d.checkOutput(j)
@@ -18,20 +21,26 @@ func (d *decoder) checkJob(j *Job) {
 	d.checkFolders(j)
 }
 
-// has reports whether the file gives the field at path.
-func (d *decoder) has(path string) bool { return d.given[path] != nil }
+// path is the dotted path of the field of the job being checked that field points to (see pathOf).
+func (d *decoder) path(field any) string { return pathOf(d.job, field) }
 
-// at records a problem at the value of the field at path (which the file gives).
-func (d *decoder) at(path, format string, args ...any) {
-	d.problem(d.given[path], path, format, args...)
+// has reports whether the file gives the field that field points to.
+func (d *decoder) has(field any) bool { return d.given[d.path(field)] != nil }
+
+// at records a problem at the value of the field that field points to (which the file gives).
+func (d *decoder) at(field any, format string, args ...any) {
+	p := d.path(field)
+	d.problem(d.given[p], p, format, args...)
 }
 
-// item returns the node of entry i of the list field at path, or nil.
-func (d *decoder) item(path string, i int) *yaml.Node {
-	if n := d.given[path]; n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
-		return resolveAlias(n.Content[i])
+// atItem records a problem at entry i of the list field that list points to.
+func (d *decoder) atItem(list *[]string, i int, format string, args ...any) {
+	p := d.path(list)
+	var n *yaml.Node
+	if l := d.given[p]; l != nil && l.Kind == yaml.SequenceNode && i < len(l.Content) {
+		n = resolveAlias(l.Content[i])
 	}
-	return nil
+	d.problem(n, fmt.Sprintf("%s[%d]", p, i), format, args...)
 }
 
 func (d *decoder) checkModel(m *Model) {
@@ -39,17 +48,17 @@ func (d *decoder) checkModel(m *Model) {
 		return
 	}
 	if m.IsLocal() {
-		for _, p := range []string{"model.revision", "model.cache_dir"} {
-			if d.has(p) {
-				d.at(p, "applies to Hub models only, and model.ref is the local folder %s; remove it", m.Ref)
+		for _, f := range []*string{&m.Revision, &m.CacheDir} {
+			if d.has(f) {
+				d.at(f, "applies to Hub models only, and %s is the local folder %s; remove it", d.path(&m.Ref), m.Ref)
 			}
 		}
 		m.Revision = ""
 		return
 	}
-	if d.has("model.revision") {
+	if d.has(&m.Revision) {
 		if err := checkRevision(m.Revision); err != nil {
-			d.at("model.revision", "%v", err)
+			d.at(&m.Revision, "%v", err)
 		}
 	}
 }
@@ -67,18 +76,21 @@ func checkRevision(rev string) error {
 	return nil
 }
 
-var tokenColumnFields = []string{"input.input_ids_column", "input.attention_mask_column", "input.token_type_ids_column"}
+// tokenColumns points to the fields that name token columns, in the order they are read.
+func tokenColumns(in *Input) []*string {
+	return []*string{&in.InputIDsColumn, &in.AttentionMaskColumn, &in.TokenTypeIDsColumn}
+}
 
 func (d *decoder) checkInput(in *Input) {
 	if in.TextColumn != "" {
-		for _, p := range tokenColumnFields {
-			if d.has(p) {
-				d.at(p, "cannot be combined with input.text_column; read either token columns or text")
+		for _, f := range tokenColumns(in) {
+			if d.has(f) {
+				d.at(f, "cannot be combined with %s; read either token columns or text", d.path(&in.TextColumn))
 			}
 		}
 		in.InputIDsColumn, in.AttentionMaskColumn, in.TokenTypeIDsColumn = "", "", ""
 		if in.TextPairColumn == in.TextColumn {
-			d.at("input.text_pair_column", "names the same column as input.text_column; a pair needs two columns")
+			d.at(&in.TextPairColumn, "names the same column as %s; a pair needs two columns", d.path(&in.TextColumn))
 		}
 	} else {
 		d.checkTokenInput(in)
@@ -86,8 +98,7 @@ func (d *decoder) checkInput(in *Input) {
 	seen := map[string]int{}
 	for i, c := range in.Passthrough {
 		if first, dup := seen[c]; dup && c != "" {
-			d.problem(d.item("input.passthrough", i), fmt.Sprintf("input.passthrough[%d]", i),
-				"column %q is listed twice (first as input.passthrough[%d])", c, first)
+			d.atItem(&in.Passthrough, i, "column %q is listed twice (first as %s[%d])", c, d.path(&in.Passthrough), first)
 			continue
 		}
 		seen[c] = i
@@ -96,70 +107,60 @@ func (d *decoder) checkInput(in *Input) {
 
 // checkTokenInput checks a job that reads token ids rather than text.
 func (d *decoder) checkTokenInput(in *Input) {
-	if d.has("input.text_pair_column") && in.TextPairColumn != "" {
-		d.at("input.text_pair_column", "needs input.text_column (pairs are read as text)")
+	text := d.path(&in.TextColumn)
+	if d.has(&in.TextPairColumn) && in.TextPairColumn != "" {
+		d.at(&in.TextPairColumn, "needs %s (pairs are read as text)", text)
 	}
-	if d.has("input.input_ids_column") && in.InputIDsColumn == "" {
-		d.at("input.input_ids_column", "must not be empty; name the token-id column or set input.text_column")
+	if d.has(&in.InputIDsColumn) && in.InputIDsColumn == "" {
+		d.at(&in.InputIDsColumn, "must not be empty; name the token-id column or set %s", text)
 	}
 	names := map[string]string{}
-	for _, p := range tokenColumnFields {
-		col := d.tokenColumn(in, p)
-		if first, dup := names[col]; dup && col != "" && d.has(p) {
-			d.at(p, "names the same column as %s", first)
+	for _, f := range tokenColumns(in) {
+		if first, dup := names[*f]; dup && *f != "" && d.has(f) {
+			d.at(f, "names the same column as %s", first)
 		}
-		names[col] = p
+		names[*f] = d.path(f)
 	}
-	if in.Format == FormatCSV {
-		d.at("input.format", "CSV cannot hold token-id lists; set input.text_column, or use parquet, arrow or jsonl")
+	if f := dataset.Format(in.Format); f.Delimited() {
+		d.at(&in.Format, "%s cannot hold token-id lists; set %s, or use parquet, arrow or jsonl", strings.ToUpper(string(f)), text)
 		return
 	}
 	if in.Format != FormatAuto {
 		return
 	}
 	for i, p := range in.Paths {
-		if strings.EqualFold(filepath.Ext(p), ".csv") {
-			d.problem(d.item("input.paths", i), fmt.Sprintf("input.paths[%d]", i),
-				"CSV cannot hold token-id lists; set input.text_column to read text from it")
+		if f, err := dataset.FormatOf(p); err == nil && f.Delimited() {
+			d.atItem(&in.Paths, i, "%s cannot hold token-id lists; set %s to read text from it", strings.ToUpper(string(f)), text)
 		}
 	}
 }
 
-func (d *decoder) tokenColumn(in *Input, path string) string {
-	switch path {
-	case "input.input_ids_column":
-		return in.InputIDsColumn
-	case "input.attention_mask_column":
-		return in.AttentionMaskColumn
-	}
-	return in.TokenTypeIDsColumn
+// embeddingOnly points to the output fields that apply to embeddings only.
+func embeddingOnly(out *Output) []any {
+	return []any{&out.EmbeddingColumn, &out.Pooling, &out.Normalize, &out.TruncateDims, &out.DType}
 }
-
-var embeddingOnlyFields = []string{"output.embedding_column", "output.pooling", "output.normalize",
-	"output.truncate_dims", "output.dtype"}
 
 func (d *decoder) checkOutput(j *Job) {
 	out := &j.Output
 	if j.Model.Head != HeadNone {
-		for _, p := range embeddingOnlyFields {
-			if d.has(p) {
-				d.at(p, "applies to embeddings, but model.head is %s (a head writes %s); remove it",
-					j.Model.Head, strings.Join(HeadColumns(), ", "))
+		for _, f := range embeddingOnly(out) {
+			if d.has(f) {
+				d.at(f, "applies to embeddings, but %s is %s (a head writes %s); remove it",
+					d.path(&j.Model.Head), j.Model.Head, strings.Join(outputs.HeadColumns(), ", "))
 			}
 		}
 		out.EmbeddingColumn, out.Pooling, out.Normalize, out.TruncateDims = "", "", "", 0
 		out.DType = OutputFloat32
-	} else if d.has("output.embedding_column") && out.EmbeddingColumn == "" {
-		d.at("output.embedding_column", "must not be empty")
+	} else if d.has(&out.EmbeddingColumn) && out.EmbeddingColumn == "" {
+		d.at(&out.EmbeddingColumn, "must not be empty")
 	}
 	if out.WriteTokenIDs && j.Input.TextColumn == "" {
-		d.at("output.write_token_ids", "applies to text input only; copy token columns with input.passthrough")
+		d.at(&out.WriteTokenIDs, "applies to text input only; copy token columns with %s", d.path(&j.Input.Passthrough))
 	}
 	written := d.writtenColumns(j)
 	for i, c := range j.Input.Passthrough {
 		if from, clash := written[c]; clash {
-			d.problem(d.item("input.passthrough", i), fmt.Sprintf("input.passthrough[%d]", i),
-				"column %q is also written by %s; output columns must differ", c, from)
+			d.atItem(&j.Input.Passthrough, i, "column %q is also written by %s; output columns must differ", c, from)
 		}
 	}
 }
@@ -168,15 +169,15 @@ func (d *decoder) checkOutput(j *Job) {
 func (d *decoder) writtenColumns(j *Job) map[string]string {
 	written := map[string]string{}
 	if j.Model.Head != HeadNone {
-		for _, c := range HeadColumns() {
-			written[c] = "model.head"
+		for _, c := range outputs.HeadColumns() {
+			written[c] = d.path(&j.Model.Head)
 		}
 	} else if j.Output.EmbeddingColumn != "" {
-		written[j.Output.EmbeddingColumn] = "output.embedding_column"
+		written[j.Output.EmbeddingColumn] = d.path(&j.Output.EmbeddingColumn)
 	}
 	if j.Output.WriteTokenIDs {
 		for _, c := range []string{ColumnInputIDs, ColumnAttentionMask, ColumnTokenTypeIDs} {
-			written[c] = "output.write_token_ids"
+			written[c] = d.path(&j.Output.WriteTokenIDs)
 		}
 	}
 	return written
@@ -186,13 +187,16 @@ func (d *decoder) checkBatching(b *Batching) {
 	if b.MaxLength == 0 || b.MaxLength <= b.MaxTokens {
 		return
 	}
-	p := "batching.max_length"
-	if !d.has(p) {
-		p = "batching.max_tokens"
+	var at any = &b.MaxLength
+	if !d.has(at) {
+		at = &b.MaxTokens
 	}
-	d.problem(d.given[p], p, "batching.max_length %d exceeds batching.max_tokens %d, so a row that long fits no batch; "+
-		"raise max_tokens or lower max_length", b.MaxLength, b.MaxTokens)
+	d.at(at, "%s %d exceeds %s %d, so a row that long fits no batch; raise %s or lower %s",
+		d.path(&b.MaxLength), b.MaxLength, d.path(&b.MaxTokens), b.MaxTokens, fieldName(d.path(&b.MaxTokens)), fieldName(d.path(&b.MaxLength)))
 }
+
+// fieldName is the last element of a dotted path.
+func fieldName(path string) string { return path[strings.LastIndex(path, ".")+1:] }
 
 // checkFolders refuses an output folder that overlaps an input folder: inputs are read recursively, so a later
 // run would read its own output.
@@ -203,8 +207,8 @@ func (d *decoder) checkFolders(j *Job) {
 	}
 	for i, in := range j.Input.Paths {
 		if in != "" && overlaps(in, out) {
-			d.at("output.dir", "overlaps input.paths[%d] (%s); inputs are read recursively, so a run would read "+
-				"its own output. Choose a folder outside the input", i, in)
+			d.at(&j.Output.Dir, "overlaps %s[%d] (%s); inputs are read recursively, so a run would read "+
+				"its own output. Choose a folder outside the input", d.path(&j.Input.Paths), i, in)
 		}
 	}
 }

@@ -6,6 +6,7 @@ package mlx
 import "C"
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"sync"
@@ -130,39 +131,43 @@ func sliceBytes[T any](v []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*int(unsafe.Sizeof(zero)))
 }
 
-// Shape returns the array's dimensions.
-func (a *Array) Shape() []int {
+// Shape returns the array's dimensions; it fails on a nil or closed array.
+func (a *Array) Shape() ([]int, error) {
 	var nd C.int
-	if call("array_ndim", func() C.int { return C.bb_array_ndim(&nd, a.handle()) }) != nil {
-		return nil
+	if err := call("array_ndim", func() C.int { return C.bb_array_ndim(&nd, a.handle()) }); err != nil {
+		return nil, err
 	}
 	dims := make([]C.int, int(nd)+1)
-	if call("array_shape", func() C.int { return C.bb_array_shape(&dims[0], a.handle(), nd) }) != nil {
-		return nil
+	if err := call("array_shape", func() C.int { return C.bb_array_shape(&dims[0], a.handle(), nd) }); err != nil {
+		return nil, err
 	}
 	out := make([]int, int(nd))
 	for i := range out {
 		out[i] = int(dims[i])
 	}
-	return out
+	return out, nil
 }
 
-// Dtype returns the array's element type.
-func (a *Array) Dtype() Dtype {
+// Dtype returns the array's element type; it fails on a nil or closed array.
+func (a *Array) Dtype() (Dtype, error) {
 	var d C.bb_dtype
-	if call("array_dtype", func() C.int { return C.bb_array_dtype(&d, a.handle()) }) != nil {
-		return -1
+	if err := call("array_dtype", func() C.int { return C.bb_array_dtype(&d, a.handle()) }); err != nil {
+		return 0, err
 	}
-	return dtypeFromC(d)
+	return dtypeFromC(d), nil
 }
 
-// Size is the number of elements.
-func (a *Array) Size() int {
+// Size is the number of elements; it fails on a nil or closed array.
+func (a *Array) Size() (int, error) {
+	shape, err := a.Shape()
+	if err != nil {
+		return 0, err
+	}
 	n := 1
-	for _, d := range a.Shape() {
+	for _, d := range shape {
 		n *= d
 	}
-	return n
+	return n, nil
 }
 
 // CopyTo evaluates the array on stream s and copies its elements, row-major, into dst, which
@@ -181,19 +186,27 @@ func (a *Array) CopyTo(s *Stream, dst []byte) error {
 
 // Float32s evaluates a float32 array and returns its elements row-major.
 func (a *Array) Float32s(s *Stream) ([]float32, error) {
-	if d := a.Dtype(); d != Float32 {
-		return nil, fmt.Errorf("mlx: Float32s on a %s array", d)
+	if d, err := a.Dtype(); err != nil || d != Float32 {
+		return nil, cmp.Or(err, fmt.Errorf("mlx: Float32s on a %s array", d))
 	}
-	out := make([]float32, a.Size())
+	n, err := a.Size()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float32, n)
 	return out, a.CopyTo(s, sliceBytes(out))
 }
 
 // Int32s evaluates an int32 array and returns its elements row-major.
 func (a *Array) Int32s(s *Stream) ([]int32, error) {
-	if d := a.Dtype(); d != Int32 && d != Uint32 {
-		return nil, fmt.Errorf("mlx: Int32s on a %s array", d)
+	if d, err := a.Dtype(); err != nil || (d != Int32 && d != Uint32) {
+		return nil, cmp.Or(err, fmt.Errorf("mlx: Int32s on a %s array", d))
 	}
-	out := make([]int32, a.Size())
+	n, err := a.Size()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int32, n)
 	return out, a.CopyTo(s, sliceBytes(out))
 }
 

@@ -19,10 +19,13 @@ import (
 func call(op string, f func() C.int) error {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if f() != 0 {
-		return &Error{Op: op, Message: C.GoString(C.bb_last_error())}
+	switch f() {
+	case C.BB_OK:
+		return nil
+	case C.BB_ERR_WRONG_THREAD:
+		return &Error{Op: op, Message: C.GoString(C.bb_last_error()), Err: ErrWrongThread}
 	}
-	return nil
+	return &Error{Op: op, Message: C.GoString(C.bb_last_error())}
 }
 
 // cInts converts Go ints to a C array that stays valid until the returned free is called.

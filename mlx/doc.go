@@ -19,6 +19,20 @@
 // been evaluated (model weights, after loading) hold plain data and may be read by every worker's
 // stream at once; lazily built arrays must be evaluated on the thread whose stream built them.
 //
+// The rule is enforced: a Stream records the OS thread that made it, and every operation, copy or
+// synchronisation given the stream on another thread fails with an *Error matching ErrWrongThread
+// before it reaches MLX (the check compares two thread identities; it costs nothing measurable
+// beside an operation). Close may run on any thread. OnThread runs a function on a locked thread
+// with a stream of its own, and comes back however the function ends.
+//
+// # Process-wide settings
+//
+// MLX keeps some settings for the whole process: the buffer cache limit (SetCacheLimit), the
+// threads of the BLAS library and of the shim's CPU kernels (SetWorkerThreads), and whether CUDA
+// float32 matrix products use TF32 (SetTF32Default). This package changes none of them by itself,
+// on import or inside another call: a program sets them once at start (bertbatch does in its main
+// and through stages.Options.TuneCPU), and otherwise gets MLX's defaults.
+//
 // # Lifetimes
 //
 // Every Array owns an MLX handle that Close frees; Close is idempotent. A Scope owns the arrays

@@ -102,7 +102,7 @@ func TestAttentionQKVMatchesHostArithmetic(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if sh := out.Shape(); len(sh) != 2 || sh[0] != B*tc.L || sh[1] != H {
+				if sh, err := out.Shape(); err != nil || len(sh) != 2 || sh[0] != B*tc.L || sh[1] != H {
 					t.Fatalf("shape %v, want [%d %d]", sh, B*tc.L, H)
 				}
 				assertClose(t, got, want, 2e-6)

@@ -12,7 +12,7 @@ import (
 func withStream(t *testing.T, f func(s *Stream)) {
 	t.Helper()
 	if err := OnThread(CPU, func(s *Stream) error { f(s); return nil }); err != nil {
-		t.Errorf("NewStream: %v", err)
+		t.Fatalf("stream: %v", err)
 	}
 }
 
@@ -36,8 +36,8 @@ func TestMatmulMatchesHostArithmetic(t *testing.T) {
 				t.Fatalf("matmul = %v, want %v", got, want)
 			}
 		}
-		if sh := c.Shape(); len(sh) != 2 || sh[0] != 2 || sh[1] != 2 {
-			t.Fatalf("shape = %v", sh)
+		if sh, err := c.Shape(); err != nil || len(sh) != 2 || sh[0] != 2 || sh[1] != 2 {
+			t.Fatalf("shape = %v, %v", sh, err)
 		}
 	})
 }

@@ -25,6 +25,10 @@ typedef struct bb_stream_ {
 
 typedef enum { BB_CPU = 0, BB_GPU = 1 } bb_device_type;
 
+/* Statuses: every call returns one. BB_ERR_WRONG_THREAD: a stream was used on an OS thread other
+ * than the one that made it (bb_stream_new); nothing was done. */
+enum { BB_OK = 0, BB_ERR = 1, BB_ERR_WRONG_THREAD = 2 };
+
 typedef enum {
   BB_BOOL = 0,
   BB_UINT8,
@@ -57,7 +61,6 @@ int bb_peak_memory(size_t* res);
 int bb_reset_peak_memory(void);
 int bb_cache_memory(size_t* res);
 int bb_set_cache_limit(size_t* res, size_t limit);
-int bb_set_memory_limit(size_t* res, size_t limit);
 int bb_clear_cache(void);
 
 /* Arrays. */

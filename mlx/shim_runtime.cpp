@@ -1,5 +1,7 @@
 // Errors, devices, streams, memory and array handles.
 #include <dlfcn.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +13,15 @@ namespace bb {
 thread_local std::string last_error;
 
 void set_error(const char* msg) { last_error = msg; }
+
+static long os_thread_id() { return long(syscall(SYS_gettid)); }
+
+void throw_wrong_thread(const StreamHandle& h) {
+  throw wrong_thread("stream " + std::string(h.stream.device.type == mx::Device::gpu ? "gpu" : "cpu") + ":" +
+                     std::to_string(h.stream.index) + " belongs to OS thread " + std::to_string(h.owner_tid) +
+                     " and was used on OS thread " + std::to_string(os_thread_id()) +
+                     ": make, use and close a stream on one locked OS thread (runtime.LockOSThread)");
+}
 
 mx::Dtype to_dtype(bb_dtype d) {
   switch (d) {
@@ -74,12 +85,12 @@ int bb_stream_new(bb_stream* res, bb_device_type type) {
       throw std::runtime_error(type == BB_GPU ? "no GPU device: this MLX build sees 0 GPUs (install the metal or cuda backend and check the driver)"
                                               : "no CPU device");
     }
-    res->ctx = new mx::Stream(mx::new_stream(d));
+    res->ctx = new StreamHandle{mx::new_stream(d), std::this_thread::get_id(), os_thread_id()};
   });
 }
 
 int bb_stream_free(bb_stream s) {
-  return guard([&] { delete static_cast<mx::Stream*>(s.ctx); });
+  return guard([&] { delete static_cast<StreamHandle*>(s.ctx); });
 }
 
 int bb_synchronize(bb_stream s) {
@@ -104,7 +115,6 @@ int bb_peak_memory(size_t* res) { return guard([&] { *res = mx::get_peak_memory(
 int bb_reset_peak_memory(void) { return guard([&] { mx::reset_peak_memory(); }); }
 int bb_cache_memory(size_t* res) { return guard([&] { *res = mx::get_cache_memory(); }); }
 int bb_set_cache_limit(size_t* res, size_t limit) { return guard([&] { *res = mx::set_cache_limit(limit); }); }
-int bb_set_memory_limit(size_t* res, size_t limit) { return guard([&] { *res = mx::set_memory_limit(limit); }); }
 int bb_clear_cache(void) { return guard([&] { mx::clear_cache(); }); }
 
 int bb_array_free(bb_array a) {
@@ -146,11 +156,12 @@ int bb_array_dtype(bb_dtype* res, bb_array a) { return guard([&] { *res = from_d
 
 int bb_array_to_host(void* dst, size_t nbytes, bb_array a, bb_stream s) {
   return guard([&] {
+    const mx::Stream& st = stream(s);
     mx::array x = arr(a);
     x.eval();
     if (!x.flags().row_contiguous) {
       // A strided view: materialise a row-major copy first.
-      x = mx::contiguous(x, false, stream(s));
+      x = mx::contiguous(x, false, st);
       x.eval();
     }
     if (!x.flags().row_contiguous) throw std::runtime_error("array is not row-contiguous after copy");

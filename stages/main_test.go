@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/bertbatch/bertbatch/jobs"
+	"github.com/bertbatch/bertbatch/mlx"
 )
 
 // childJobEnv makes the test binary run the job file it names (stages.Run, stopped by SIGINT or
@@ -18,6 +19,11 @@ import (
 const childJobEnv = "STAGES_TEST_CHILD_JOB"
 
 func TestMain(m *testing.M) {
+	// As bertbatch does: float32 stays float32 on CUDA.
+	if _, err := mlx.SetTF32Default(false); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	if path := os.Getenv(childJobEnv); path != "" {
 		os.Exit(runChild(path))
 	}
@@ -32,7 +38,7 @@ func runChild(path string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if _, err := Run(ctx, job, Options{}); err != nil {
+	if _, err := Run(ctx, job, Options{TuneCPU: true}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/bertbatch/bertbatch/bert/outputs"
 	"github.com/bertbatch/bertbatch/io/dataset"
 	"github.com/bertbatch/bertbatch/io/parquetio"
 	"github.com/bertbatch/bertbatch/jobs"
@@ -29,10 +30,10 @@ func newLayout(job *jobs.Job, passthrough *arrow.Schema, dim int, classify bool)
 	if classify {
 		vec := parquetio.VectorType(dim, false)
 		fields = append(fields,
-			arrow.Field{Name: "logits", Type: vec},
-			arrow.Field{Name: "probabilities", Type: vec},
-			arrow.Field{Name: "label", Type: arrow.BinaryTypes.String},
-			arrow.Field{Name: "score", Type: arrow.PrimitiveTypes.Float32})
+			arrow.Field{Name: outputs.ColumnLogits, Type: vec},
+			arrow.Field{Name: outputs.ColumnProbabilities, Type: vec},
+			arrow.Field{Name: outputs.ColumnLabel, Type: arrow.BinaryTypes.String},
+			arrow.Field{Name: outputs.ColumnScore, Type: arrow.PrimitiveTypes.Float32})
 	} else {
 		fields = append(fields, arrow.Field{Name: job.Output.EmbeddingColumn, Type: parquetio.VectorType(dim, l.half)})
 	}
@@ -61,12 +62,15 @@ func (l *layout) record(mem memory.Allocator, u *unitState) (arrow.RecordBatch, 
 			a.Release()
 		}
 	}()
+	keep := func(a arrow.Array) {
+		made = append(made, a)
+		cols = append(cols, a)
+	}
 	add := func(a arrow.Array, err error) error {
 		if err != nil {
 			return err
 		}
-		made = append(made, a)
-		cols = append(cols, a)
+		keep(a)
 		return nil
 	}
 	n := len(u.good)
@@ -87,8 +91,8 @@ func (l *layout) record(mem memory.Allocator, u *unitState) (arrow.RecordBatch, 
 		if err := add(parquetio.NewVectors(mem, probs, l.dim, false)); err != nil {
 			return nil, err
 		}
-		_ = add(label.NewArray(), nil)
-		_ = add(score.NewArray(), nil)
+		keep(label.NewArray())
+		keep(score.NewArray())
 	} else {
 		flat := make([]float32, 0, n*l.dim)
 		for _, v := range u.vectors {
@@ -103,9 +107,9 @@ func (l *layout) record(mem memory.Allocator, u *unitState) (arrow.RecordBatch, 
 		for i, r := range u.tokens {
 			ids[i], types[i], masks[i] = r.ids, orZeros(r.types, len(r.ids), 0), orZeros(r.mask, len(r.ids), 1)
 		}
-		_ = add(parquetio.NewTokenLists(mem, ids), nil)
-		_ = add(parquetio.NewTokenLists(mem, masks), nil)
-		_ = add(parquetio.NewTokenLists(mem, types), nil)
+		keep(parquetio.NewTokenLists(mem, ids))
+		keep(parquetio.NewTokenLists(mem, masks))
+		keep(parquetio.NewTokenLists(mem, types))
 	}
 	return array.NewRecordBatch(l.schema, cols, int64(n)), nil
 }

@@ -43,6 +43,7 @@ func loadJob(t testing.TB, dir, body string) *jobs.Job {
 func runJob(t testing.TB, job *jobs.Job, opts Options) (*Summary, error) {
 	t.Helper()
 	opts.Logf = t.Logf
+	opts.TuneCPU = true // as bertbatch run
 	return Run(context.Background(), job, opts)
 }
 

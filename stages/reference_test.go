@@ -16,7 +16,7 @@ import (
 func onWorker(t testing.TB, f func(s *mlx.Stream)) {
 	t.Helper()
 	if err := mlx.OnThread(mlx.CPU, func(s *mlx.Stream) error { f(s); return nil }); err != nil {
-		t.Errorf("stream: %v", err)
+		t.Fatalf("stream: %v", err)
 	}
 }
 

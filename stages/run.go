@@ -38,12 +38,16 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Hub holds Hub client settings (endpoint, token, HTTP client); the job fills in the rest.
 	Hub hub.Options
+	// TuneCPU applies TuneCPU for the run's workers when the model runs on the CPU, before they
+	// start. It changes MLX's settings for the whole process: bertbatch run sets it; a program
+	// that shares the process with other MLX work may leave it off and keep MLX's defaults.
+	TuneCPU bool
 }
 
 // Run executes a job: it resolves and loads the model once, then streams the input through the
 // workers into the output folder, skipping units an earlier run of the same job finished. It
 // returns the run's summary, also when it fails part-way (with the counts so far).
-func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
+func Run(ctx context.Context, job *jobs.Job, opts Options) (_ *Summary, err error) {
 	logf := opts.Logf
 	if logf == nil {
 		logf = func(string, ...any) {}
@@ -59,8 +63,16 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	r.warnOtherInputs(logf)
-	defer r.dir.Close()
-	defer r.prints.Close()
+	defer func() {
+		if cerr := r.dir.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
+	defer func() {
+		if cerr := r.prints.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
 	if err := r.checkInputs(logf); err != nil {
 		return nil, err
 	}
@@ -128,8 +140,10 @@ func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
 	if r.workers == 0 {
 		r.workers = autoWorkers(lm.device)
 	}
-	if lm.device == mlx.CPU {
-		tuneCPU(r.workers)
+	if opts.TuneCPU && lm.device == mlx.CPU {
+		if err := TuneCPU(r.workers); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
@@ -215,8 +229,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	g, ctx := errgroup.WithContext(ctx)
 	packs := r.lm.model.Packs(r.lm.device) // the batch's cost is its real tokens, not rows × longest
 	batcher := pipeline.Batcher[item]{MaxTokens: r.job.Batching.MaxTokens, MaxItems: r.job.Batching.MaxBatchSize,
-		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Starts: startsUnit, Packed: packs,
-		Stats: &r.stats.Batching}
+		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Starts: startsUnit, Packed: packs}
 	window := pipeline.NewWindow(batcher.WindowFor(r.workers))
 	batcher.InFlight = window
 
@@ -236,7 +249,9 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 		err = asm.finish()
 	}
 	if err != nil {
-		w.abort()
+		if aerr := w.abort(); aerr != nil {
+			err = errors.Join(err, aerr)
+		}
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("stopped before the end; finished parts are kept and a rerun resumes: %w", err)
 		}
@@ -344,23 +359,28 @@ func (r *run) writeSummary(s *Summary) error {
 		return err
 	}
 	if _, err := f.Write(append(data, '\n')); err != nil {
-		f.Abort()
-		return err
+		return errors.Join(err, f.Abort())
 	}
 	return r.dir.CommitFile(f)
 }
 
-// cpuCacheLimit bounds MLX's buffer cache on the CPU: large enough that a batch's activations are
-// reused rather than returned to the kernel and faulted in again (a quarter of the run time went to
-// page faults without it), small enough to keep the resident set near 2 GB.
-const cpuCacheLimit = 512 << 20
+// CPUCacheLimit is the bound TuneCPU sets on MLX's buffer cache: large enough that a batch's
+// activations are reused rather than returned to the kernel and faulted in again (a quarter of the
+// run time went to page faults without it), small enough to keep the resident set near 2 GB.
+const CPUCacheLimit = 512 << 20
 
-// tuneCPU sets up MLX's CPU backend for workers concurrent workers.
-func tuneCPU(workers int) {
-	mlx.SetCacheLimit(cpuCacheLimit)
-	if workers > 1 {
-		// Each worker's matrix products and kernels on its own core: idle BLAS threads would
-		// spin on the cores the other workers need.
-		mlx.SetWorkerThreads(runtime.NumCPU() / workers)
+// TuneCPU sets MLX's process-wide CPU settings for workers concurrent CPU workers: the buffer
+// cache bounded to CPUCacheLimit (MLX's default: its memory limit), and with more than one worker,
+// runtime.NumCPU()/workers threads for each worker's matrix products and kernels (the default:
+// every core each), since idle BLAS threads would spin on the cores the other workers need.
+func TuneCPU(workers int) error {
+	if _, err := mlx.SetCacheLimit(CPUCacheLimit); err != nil {
+		return fmt.Errorf("tune the CPU backend: %w", err)
 	}
+	if workers > 1 {
+		if _, err := mlx.SetWorkerThreads(runtime.NumCPU() / workers); err != nil {
+			return fmt.Errorf("tune the CPU backend: %w", err)
+		}
+	}
+	return nil
 }

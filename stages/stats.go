@@ -17,8 +17,6 @@ type Stats struct {
 	// PaddedTokens sums each finished batch's rows × its longest row. They count rows only (the
 	// batcher's counts include the item of each unit without good rows).
 	Inferred, InferredTokens, PaddedTokens pipeline.Counter
-	// Batching is the batcher's counts.
-	Batching pipeline.BatchStats
 }
 
 // PaddingRatio is the share of the padded tokens that are padding (0 when nothing ran).

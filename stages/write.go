@@ -3,6 +3,7 @@ package stages
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -93,8 +94,7 @@ func (w *writer) open(u *unitState) error {
 	}
 	pw, err := parquetio.NewWriter(f, w.layout.schema, w.opts)
 	if err != nil {
-		f.Abort()
-		return w.fileError(name, err)
+		return errors.Join(w.fileError(name, err), f.Abort())
 	}
 	w.part = &part{input: u.unit.File, start: u.unit.RowStart, end: u.unit.RowStart, file: f, w: pw}
 	return nil
@@ -111,8 +111,7 @@ func (w *writer) reject(u *unitState) error {
 		opts := w.opts
 		rw, err := parquetio.NewRejectsWriter(f, w.layout.passthrough, opts)
 		if err != nil {
-			f.Abort()
-			return w.fileError(name, err)
+			return errors.Join(w.fileError(name, err), f.Abort())
 		}
 		p.rejectFile, p.rejects = f, rw
 	}
@@ -138,28 +137,22 @@ func (w *writer) commit() error {
 		return nil
 	}
 	w.part = nil
-	files := []*outdir.PendingFile{p.file}
 	if err := p.w.Close(); err != nil {
-		p.file.Abort()
-		if p.rejectFile != nil {
-			p.rejectFile.Abort()
-		}
-		return w.fileError(p.file.Name(), err)
+		return errors.Join(w.fileError(p.file.Name(), err), p.abort())
 	}
+	files := []*outdir.PendingFile{p.file}
 	if p.rejects != nil {
 		if err := p.rejects.Close(); err != nil {
-			p.rejectFile.Abort()
-			return w.fileError(p.rejectFile.Name(), err)
+			return errors.Join(w.fileError(p.rejectFile.Name(), err), p.abort())
 		}
 		files = append(files, p.rejectFile)
 	}
 	in, err := fingerprint(w.prints, p.input, p.start, p.end)
 	if err != nil {
-		abortFiles(files)
-		return err
+		return errors.Join(err, p.abort())
 	}
 	if err := w.dir.CommitUnitInput(outdir.Unit{Input: p.input, Start: p.start, End: p.end}, in, p.rows, files...); err != nil {
-		return err
+		return errors.Join(err, p.abort())
 	}
 	w.stats.Rows.Add(p.rows)
 	w.stats.Rejected.Add(p.rejected)
@@ -169,18 +162,20 @@ func (w *writer) commit() error {
 }
 
 // abort drops the part being filled (the run is stopping).
-func (w *writer) abort() {
-	if p := w.part; p != nil {
-		p.file.Abort()
-		if p.rejectFile != nil {
-			p.rejectFile.Abort()
-		}
-		w.part = nil
+func (w *writer) abort() error {
+	p := w.part
+	if p == nil {
+		return nil
 	}
+	w.part = nil
+	return p.abort()
 }
 
-func abortFiles(files []*outdir.PendingFile) {
-	for _, f := range files {
-		f.Abort()
+// abort removes the part's pending files, its rejects file included; committed files are kept.
+func (p *part) abort() error {
+	err := p.file.Abort()
+	if p.rejectFile != nil {
+		err = errors.Join(err, p.rejectFile.Abort())
 	}
+	return err
 }

@@ -38,6 +38,8 @@ func main() {
 		lengths   = flag.String("lengths", "", "read row lengths from this file (one per line) instead of the built-in log-normal mix")
 	)
 	flag.Parse()
+	_, err := mlx.SetTF32Default(false) // as bertbatch run
+	check(err)
 	dev, err := mlx.ParseDevice(*device)
 	check(err)
 	dt, err := mlx.ParseDtype(*dtypeName)
@@ -50,10 +52,12 @@ func main() {
 		*cacheMB = 512
 	}
 	if *cacheMB >= 0 {
-		mlx.SetCacheLimit(uint64(*cacheMB) << 20)
+		_, err := mlx.SetCacheLimit(uint64(*cacheMB) << 20)
+		check(err)
 	}
 	if dev == mlx.CPU && *workers > 1 {
-		mlx.SetWorkerThreads(runtime.NumCPU() / *workers)
+		_, err := mlx.SetWorkerThreads(runtime.NumCPU() / *workers)
+		check(err)
 	}
 	m, label := loadModel(*modelDir, *shape, dt, dev, *quantize)
 	defer m.Close()
@@ -128,8 +132,12 @@ func measureModel(m *bert.Model, label string, lens []int, dev mlx.DeviceType, m
 		return time.Since(start)
 	}
 	run()
-	mlx.ResetPeakMemory()
+	check(mlx.ResetPeakMemory())
 	dt := run().Seconds()
+	peak, err := mlx.PeakMemory()
+	check(err)
+	cache, err := mlx.CacheMemory()
+	check(err)
 	c := m.Config
 	flopTok := 2.0 * float64(c.NumHiddenLayers) * float64(4*c.HiddenSize*c.HiddenSize+2*c.HiddenSize*c.IntermediateSize)
 	return map[string]any{
@@ -137,7 +145,7 @@ func measureModel(m *bert.Model, label string, lens []int, dev mlx.DeviceType, m
 		"rows": len(lens), "tokens": realTokens, "padding_ratio": round(1-float64(realTokens)/float64(padded), 4),
 		"seconds": round(dt, 3), "rows_per_s": round(float64(len(lens))/dt, 1), "tokens_per_s": round(float64(realTokens)/dt, 0),
 		"dense_gflops": round(flopTok*float64(realTokens)/dt/1e9, 1), "max_tokens": maxTokens, "max_batch": maxBatch,
-		"mlx_peak_mb": mlx.PeakMemory() >> 20, "mlx_cache_mb": mlx.CacheMemory() >> 20,
+		"mlx_peak_mb": peak >> 20, "mlx_cache_mb": cache >> 20,
 	}
 }
 

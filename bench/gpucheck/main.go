@@ -35,6 +35,8 @@ func main() {
 		device   = flag.String("device", "gpu", "device of the compared runs (cpu only to try this program)")
 	)
 	flag.Parse()
+	_, err := mlx.SetTF32Default(false) // as bertbatch run
+	check(err)
 	runtime.LockOSThread()
 	dev, err := mlx.ParseDevice(*device)
 	check(err)

@@ -42,6 +42,8 @@ func main() {
 		pack      = flag.Int("pack", 0, "fill batches with rows up to this many real tokens, for packed batches (0 = off; overrides -slots)")
 	)
 	flag.Parse()
+	_, err := mlx.SetTF32Default(false) // as bertbatch run
+	check(err)
 	dev, err := mlx.ParseDevice(*device)
 	check(err)
 	dt, err := mlx.ParseDtype(*dtypeName)
@@ -78,8 +80,12 @@ func main() {
 		shapesSeen[[2]int{len(b.InputIDs), L}] = true
 	}
 	run(m, batches, dev, *workers, *inflight) // warm-up: kernels, cuDNN graphs, caches
-	mlx.ResetPeakMemory()
+	check(mlx.ResetPeakMemory())
 	t := run(m, batches, dev, *workers, *inflight)
+	peak, err := mlx.PeakMemory()
+	check(err)
+	cache, err := mlx.CacheMemory()
+	check(err)
 	n := float64(len(batches))
 	c := m.Config
 	flopTok := 2.0 * float64(c.NumHiddenLayers) * float64(4*c.HiddenSize*c.HiddenSize+2*c.HiddenSize*c.IntermediateSize)
@@ -92,7 +98,7 @@ func main() {
 		"start_ms": round(ms(t.build)/n, 3), "wait_ms": round(ms(t.wait)/n, 3),
 		"rows_per_s":   math.Round(float64(len(lens)) / t.wall.Seconds()),
 		"dense_tflops": round(flopTok*float64(real)/t.wall.Seconds()/1e12, 1),
-		"peak_gb":      round(float64(mlx.PeakMemory())/1e9, 2), "cache_gb": round(float64(mlx.CacheMemory())/1e9, 2),
+		"peak_gb":      round(float64(peak)/1e9, 2), "cache_gb": round(float64(cache)/1e9, 2),
 		"env": envSummary(),
 	}
 	b, _ := json.Marshal(out)

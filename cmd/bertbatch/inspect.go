@@ -33,18 +33,18 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "usage: bertbatch inspect [--revision R] [--cache-dir D] [--offline] <model | dataset path or glob>")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderFlags(args)); err != nil {
+	targets, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
-	if fs.NArg() != 1 {
+	if len(targets) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	target := fs.Arg(0)
-	var err error
+	target := targets[0]
 	if looksLikeDataset(target) {
 		err = inspectDataset(target, stdout)
 	} else {

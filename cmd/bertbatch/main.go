@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/bertbatch/bertbatch/mlx"
 )
 
 // Exit codes shared by every subcommand.
@@ -42,6 +44,11 @@ func main() {
 	// SIGHUP (a closed terminal, some schedulers) stops a run as cleanly as SIGINT and SIGTERM.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	// Float32 models keep full float32 on CUDA unless MLX_ENABLE_TF32 says otherwise (docs/gpu.md).
+	if _, err := mlx.SetTF32Default(false); err != nil {
+		fmt.Fprintln(os.Stderr, "bertbatch:", err)
+		os.Exit(exitFailed)
+	}
 	os.Exit(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -33,7 +33,7 @@ func runPull(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Exit status 0 when the model is ready, 1 when it could not be fetched, 2 on bad usage.")
 		fs.PrintDefaults()
 	}
-	refs, err := parseInterspersed(fs, args)
+	refs, err := parseArgs(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -62,21 +62,6 @@ func runPull(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	printSnapshot(stdout, snap)
 	return exitOK
-}
-
-// parseInterspersed parses flags placed anywhere among the positional arguments, which it returns.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 func printSnapshot(w io.Writer, snap *hub.Snapshot) {

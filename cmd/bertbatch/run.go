@@ -34,17 +34,18 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (SIGINT, SIGTERM, SIGHUP; a rerun resumes), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderFlags(args)); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	job, err := jobs.Load(fs.Arg(0))
+	job, err := jobs.Load(files[0])
 	if err != nil {
 		var problems jobs.Problems
 		if errors.As(err, &problems) {
@@ -58,6 +59,7 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opts := stages.Options{
 		Overwrite: *overwrite,
+		TuneCPU:   true,
 		Logf:      func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) },
 	}
 	if !*quiet {
@@ -72,7 +74,11 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "bertbatch:", err)
 			return exitUsage
 		}
-		defer stop()
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(stderr, "bertbatch:", err)
+			}
+		}()
 	}
 	sum, err := stages.Run(ctx, job, opts)
 	if err != nil {
@@ -103,32 +109,21 @@ func printStopped(w io.Writer, s *stages.Summary) {
 	fmt.Fprintf(w, "output %s (%d files committed, no summary written; a rerun resumes after them)\n", s.Output, s.Files)
 }
 
-// reorderFlags moves flags after positional arguments to the front, so `run job.yaml --overwrite`
-// works as well as `run --overwrite job.yaml`.
-func reorderFlags(args []string) []string {
-	var flags, rest []string
-	for _, a := range args {
-		if len(a) > 1 && a[0] == '-' {
-			flags = append(flags, a)
-		} else {
-			rest = append(rest, a)
-		}
-	}
-	return append(flags, rest...)
-}
-
-// startCPUProfile starts Go's CPU profiler writing to path and returns the function that stops it.
-func startCPUProfile(path string) (func(), error) {
+// startCPUProfile starts Go's CPU profiler writing to path and returns the function that stops it
+// and closes the file.
+func startCPUProfile(path string) (func() error, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("cpu profile: %w", err)
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("cpu profile %s: %w", path, err), f.Close())
 	}
-	return func() {
+	return func() error {
 		pprof.StopCPUProfile()
-		f.Close()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cpu profile %s: %w", path, err)
+		}
+		return nil
 	}, nil
 }

@@ -33,24 +33,30 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "\nExit status 0 when every job is valid, 2 when any has a problem.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
 	if *schema {
+		if len(files) > 0 {
+			fmt.Fprintln(stderr, "bertbatch validate: -schema takes no job files")
+			fs.Usage()
+			return exitUsage
+		}
 		if _, err := stdout.Write(jobs.Schema()); err != nil {
 			return exitFailed
 		}
 		return exitOK
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		fs.Usage()
 		return exitUsage
 	}
 	code := exitOK
-	for _, file := range fs.Args() {
+	for _, file := range files {
 		if !validateFile(file, *show, stdout) {
 			code = exitUsage
 		}

@@ -30,17 +30,18 @@ func runVerify(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nExit status 0 when the folder is sound and complete, 1 when not (each problem is printed), 2 for bad usage.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	dirs, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
-	if fs.NArg() != 1 {
+	if len(dirs) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	dir := fs.Arg(0)
+	dir := dirs[0]
 	r, err := outdir.Verify(dir)
 	if err != nil {
 		fmt.Fprintln(stderr, "bertbatch:", err)

@@ -127,10 +127,11 @@ func walk(root string, format Format, match func(rel string) bool) ([]File, erro
 		}
 		f := File{Path: p, Format: format, Partitions: partitions(rel), Size: st.Size(), ModTime: st.ModTime()}
 		if format == FormatAuto {
-			if !known(p) {
+			byExt, ok := formatOfExtension(strings.ToLower(filepath.Ext(p)))
+			if !ok {
 				return nil
 			}
-			f.Format, _ = FormatOf(p)
+			f.Format = byExt
 		}
 		files = append(files, f)
 		return nil

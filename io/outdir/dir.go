@@ -148,7 +148,10 @@ func (d *Dir) start(named map[string]bool) error {
 	if err := removeFiles(d.path, []string{ManifestName}); err != nil {
 		return fmt.Errorf("overwrite: %w", err)
 	}
-	state, _ := replay(d.path, nil)
+	state, err := replay(d.path, nil)
+	if err != nil {
+		return fmt.Errorf("overwrite: %w", err)
+	}
 	d.state = state
 	m, err := createManifest(d.path, line{Kind: kindJob, Version: manifestVersion,
 		JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Job: d.id.JobText, Time: now()})

@@ -58,9 +58,7 @@ func Create(path string, schema *arrow.Schema, opts WriterOptions) (*Writer, err
 	}
 	w, err := NewWriter(f, schema, opts)
 	if err != nil {
-		f.Close()
-		os.Remove(path)
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("%s: %w", path, err), f.Close(), os.Remove(path))
 	}
 	w.file = f
 	return w, nil
@@ -258,11 +256,14 @@ func (w *Writer) Abort() error {
 	if w.file == nil {
 		return nil
 	}
-	w.file.Close()
+	closeErr := w.file.Close()
+	if errors.Is(closeErr, os.ErrClosed) {
+		closeErr = nil // a failed Close closed it already
+	}
 	if err := os.Remove(w.file.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	return nil
+	return closeErr
 }
 
 // Schema returns the file's schema, with the metadata as schema metadata.
