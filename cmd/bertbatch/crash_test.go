@@ -82,7 +82,7 @@ func TestCrashHarness(t *testing.T) {
 	for i, s := range sets {
 		refs[i] = uninterrupted(t, cfg, s)
 	}
-	fmt.Printf("crash harness: seed %d, %d trials; replay trial i alone with %s=<seed+i> %s=1\n", cfg.seed, cfg.trials, crashSeedEnv, crashTrialsEnv)
+	fmt.Printf("crash harness: seed %d, %d trials; replay the trial of seed S with %s=S %s=1 (make crash CRASH_SEED=S CRASH_TRIALS=1)\n", cfg.seed, cfg.trials, crashSeedEnv, crashTrialsEnv)
 	passed := 0
 	var failed []string
 	for i := range cfg.trials {
@@ -157,7 +157,9 @@ func crashTrial(t *testing.T, cfg crashConfig, ref crashReference, rng *rand.Ran
 			r.kill()
 			what = fmt.Sprintf("kill at manifest line %d", target)
 		} else {
-			delay := time.Duration(frac * float64(ref.duration))
+			// A moment within the time the work left would take uninterrupted.
+			left := float64(max(ref.lines-manifestLines(out), 1)) / float64(max(ref.lines, 1))
+			delay := time.Duration(frac * left * float64(ref.duration))
 			select {
 			case <-r.done:
 			case <-time.After(delay):
