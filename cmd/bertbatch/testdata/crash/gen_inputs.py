@@ -17,10 +17,11 @@ data pages (data_page_size 2,048 bytes, written 64 rows at a time), one file wit
 and one without. A resumed unit therefore starts inside a row group, in the middle of its pages.
 The harness checks that shape itself with an independent Parquet reader before it runs.
 
-Token masks: a.parquet and c.arrow attend to every token, so their batches run packed (rows laid end
-to end); b.parquet, d.arrows and e.jsonl mask one inner token of each row out, a mask no packing can
-follow, so batches holding their rows run padded, as every batch does where the model does not pack (float32 on a
-GPU). On the padded path a row's bits depend on the rows batched beside it.
+Token masks: a.parquet has no attention_mask column and c.arrow's masks attend to every token, so
+their batches run packed (rows laid end to end); b.parquet, d.arrows and e.jsonl mask one inner token of
+each row out, a mask no packing can follow, so batches holding their rows run padded, as every batch
+does where the model does not pack (float32 on a GPU). On the padded path a row's bits depend on the
+rows batched beside it.
 
 The rows are drawn from a fixed seed: the same files every time.
 """
@@ -77,19 +78,19 @@ def text_table(rng, file_no, n):
     return pa.table({"id": ids, "text": pa.array(texts(rng, n), pa.string())})
 
 
-def token_table(rng, file_no, n, id_type, holes):
-    """Token rows; with holes, rows of four tokens or more mask one inner token out."""
+def token_table(rng, file_no, n, id_type, holes, mask=True):
+    """Token rows; with holes, rows of four tokens or more mask one inner token out; without mask, no
+    attention_mask column (every token attends)."""
     ids = token_lists(rng, n)
     masks = [[1] * len(r) for r in ids]
     if holes:
         for m in masks:
             if len(m) >= 4:
                 m[rng.randrange(1, len(m) - 1)] = 0
-    return pa.table({
-        "id": id_column(file_no, n),
-        "input_ids": pa.array(ids, pa.list_(id_type)),
-        "attention_mask": pa.array(masks, pa.list_(pa.int8())),
-    })
+    columns = {"id": id_column(file_no, n), "input_ids": pa.array(ids, pa.list_(id_type))}
+    if mask:
+        columns["attention_mask"] = pa.array(masks, pa.list_(pa.int8()))
+    return pa.table(columns)
 
 
 def write_parquet(table, path, row_group, dictionary, compression):
@@ -138,7 +139,7 @@ def main():
     write_jsonl(text_table(rng, 5, 1500), os.path.join(d, "f.jsonl"))
 
     d = folder(sys.argv[1], "tokens", "in")
-    write_parquet(token_table(rng, 0, 5200, pa.int32(), False), os.path.join(d, "a.parquet"), 1300, False, "snappy")
+    write_parquet(token_table(rng, 0, 5200, pa.int32(), False, mask=False), os.path.join(d, "a.parquet"), 1300, False, "snappy")
     write_parquet(token_table(rng, 1, 3400, pa.int64(), True), os.path.join(d, "b.parquet"), 1700, True, "zstd")
     write_arrow_file(token_table(rng, 2, 1500, pa.int32(), False), os.path.join(d, "c.arrow"), 400)
     write_arrow_stream(token_table(rng, 3, 1500, pa.int64(), True), os.path.join(d, "d.arrows"), 350)
