@@ -100,7 +100,7 @@ func TestCrashHarness(t *testing.T) {
 	}
 	fmt.Printf("crash harness: %d/%d trials bitwise identical\n", passed, cfg.trials)
 	if len(failed) > 0 {
-		t.Errorf("crash harness: %d/%d trials differ (seeds %s)", len(failed), cfg.trials, strings.Join(failed, ", "))
+		t.Errorf("crash harness: %d/%d trials differ or failed (seeds %s)", len(failed), cfg.trials, strings.Join(failed, ", "))
 	}
 }
 
@@ -146,19 +146,19 @@ func crashTrial(t *testing.T, cfg crashConfig, ref crashReference, rng *rand.Ran
 	var log []string
 	for range 1 + rng.IntN(3) {
 		byLines, frac := rng.IntN(2) == 0, rng.Float64()
+		from := manifestLines(out)
 		r := startCrashRun(t, cfg, job)
 		start := time.Now()
 		var what string
 		if byLines {
 			// A line after those already there, up to the reference's last.
-			from := manifestLines(out)
 			target := from + 1 + int(frac*float64(max(ref.lines-from, 1)))
 			r.until(func() bool { return manifestLines(out) >= target })
 			r.kill()
 			what = fmt.Sprintf("kill at manifest line %d", target)
 		} else {
 			// A moment within the time the work left would take uninterrupted.
-			left := float64(max(ref.lines-manifestLines(out), 1)) / float64(max(ref.lines, 1))
+			left := float64(max(ref.lines-from, 1)) / float64(max(ref.lines, 1))
 			delay := time.Duration(frac * left * float64(ref.duration))
 			select {
 			case <-r.done:
