@@ -141,3 +141,43 @@ func manifestLines(out string) int {
 	}
 	return strings.Count(string(data), "\n")
 }
+
+// checkComparison makes sure compare_outputs.py can fail: a copy of the reference with one bit of
+// one vector flipped must differ in exactly that row, and a copy missing a part file must differ too.
+func checkComparison(t *testing.T, py string, ref crashReference) {
+	t.Helper()
+	parts, err := filepath.Glob(filepath.Join(ref.out, "part-*.parquet"))
+	if err != nil || len(parts) < 2 {
+		t.Fatalf("reference %s: %d part files (%v); want several", ref.out, len(parts), err)
+	}
+	tampered := filepath.Join(ref.set.dir, "tampered")
+	if err := os.MkdirAll(tampered, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tampered)
+	for _, p := range parts {
+		data, err := os.ReadFile(p)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(tampered, filepath.Base(p)), data, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	flipped := filepath.Join(tampered, filepath.Base(parts[0]))
+	if out, err := exec.Command(py, "testdata/crash/flip_bit.py", flipped, "7").CombinedOutput(); err != nil {
+		t.Fatalf("flip_bit.py: %v\n%s", err, out)
+	}
+	c := compareOutputs(t, py, ref.out, tampered)
+	if c.Same || len(c.Problems) != 1 || !strings.Contains(c.Problems[0], filepath.Base(parts[0])+`: column "embedding": 1 of `) ||
+		!strings.Contains(c.Problems[0], "first row 7 ") {
+		t.Fatalf("one flipped bit in row 7 of %s: the comparison says %+v", filepath.Base(parts[0]), c)
+	}
+	if err := os.Remove(filepath.Join(tampered, filepath.Base(parts[1]))); err != nil {
+		t.Fatal(err)
+	}
+	if c := compareOutputs(t, py, ref.out, tampered); c.Same || !strings.Contains(strings.Join(c.Problems, "\n"), "missing file "+filepath.Base(parts[1])) {
+		t.Fatalf("%s removed: the comparison says %+v", filepath.Base(parts[1]), c)
+	}
+	fmt.Println("crash harness: the comparison catches one flipped bit and a missing part file")
+}

@@ -82,6 +82,7 @@ func TestCrashHarness(t *testing.T) {
 	for i, s := range sets {
 		refs[i] = uninterrupted(t, cfg, s)
 	}
+	checkComparison(t, cfg.py, refs[0])
 	fmt.Printf("crash harness: seed %d, %d trials; replay the trial of seed S with %s=S %s=1 (make crash CRASH_SEED=S CRASH_TRIALS=1)\n", cfg.seed, cfg.trials, crashSeedEnv, crashTrialsEnv)
 	passed := 0
 	var failed []string
