@@ -68,7 +68,7 @@ test: $(STAMP) model ## Run every test, the crash harness's short run included.
 crash: build ## Kill `bertbatch run` at random and resume it, CRASH_TRIALS times; CRASH_SEED=S CRASH_TRIALS=1 replays the trial of seed S.
 	$(GOENV) BERTBATCH_CRASH_BIN="$(CURDIR)/bin/bertbatch" BERTBATCH_CRASH_TRIALS=$(CRASH_TRIALS) \
 		$(if $(CRASH_SEED),BERTBATCH_CRASH_SEED=$(CRASH_SEED)) \
-		go test $(GOTESTFLAGS) -v -run '^TestCrashHarness$$' ./cmd/bertbatch
+		go test $(GOTESTFLAGS) -timeout $$(( 300 + 30 * $(CRASH_TRIALS) ))s -v -run '^TestCrashHarness$$' ./cmd/bertbatch
 
 soak: ## The crash harness with SOAK_TRIALS trials (default 100).
 	$(MAKE) --no-print-directory crash CRASH_TRIALS=$(SOAK_TRIALS)
