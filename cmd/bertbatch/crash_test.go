@@ -21,7 +21,7 @@ const (
 	crashTrialsEnv = "BERTBATCH_CRASH_TRIALS"
 	// crashBinEnv is the bertbatch binary to run; unset, the test binary runs main itself.
 	crashBinEnv = "BERTBATCH_CRASH_BIN"
-	// crashDirEnv is a folder to work in and keep afterwards; unset, a temporary folder is used.
+	// crashDirEnv is a new or empty folder to work in and keep afterwards; unset, a temporary folder is used.
 	crashDirEnv = "BERTBATCH_CRASH_DIR"
 )
 
@@ -60,7 +60,13 @@ func crashConfigFromEnv(t *testing.T) crashConfig {
 	}
 	if c.dir == "" {
 		c.dir = t.TempDir()
-	} else if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return c
+	}
+	// A folder of an earlier run would hold finished outputs that the trials would merely resume.
+	if es, err := os.ReadDir(c.dir); err == nil && len(es) > 0 {
+		t.Fatalf("%s=%s: the folder is not empty; name a new or empty one", crashDirEnv, c.dir)
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return c
