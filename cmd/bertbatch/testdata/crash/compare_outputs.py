@@ -87,7 +87,8 @@ def main():
     want, got = parquet_files(want_dir), parquet_files(got_dir)
     problems = [f"missing file {n}" for n in want if n not in got]
     problems += [f"extra file {n}" for n in got if n not in want]
-    problems += [f"temporary file {n} left" for n in os.listdir(got_dir) if ".tmp-" in n]
+    # Temporary files: ".NAME.tmp-RANDOM" (manifest version 1) or ".bertbatch-tmp-RANDOM-NAME" (version 2).
+    problems += [f"temporary file {n} left" for n in os.listdir(got_dir) if n.startswith(".") and "tmp-" in n]
     rows = identical = 0
     for n in want:
         if n not in got:
