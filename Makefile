@@ -24,8 +24,12 @@ GOENV = CGO_ENABLED=1 CGO_CPPFLAGS="-I$(MLX_DIR)/include" \
 	BERTBATCH_PYTHON="$(PY)" BERTBATCH_MODEL_DIR="$(MODEL_DIR)"
 LDFLAGS := -X github.com/bertbatch/bertbatch.Version=$(VERSION)
 GOTESTFLAGS ?= -count=1 -timeout 30m
+# Trials of the crash harness in `make test` / `make crash`, and in `make soak`; CRASH_SEED replays a trial.
+CRASH_TRIALS ?= 10
+SOAK_TRIALS ?= 100
+CRASH_SEED ?=
 
-.PHONY: help deps env build test test-short demo bench model fuzz vet fmt clean references
+.PHONY: help deps env build test test-short crash soak demo bench model fuzz vet fmt clean references
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -56,9 +60,18 @@ $(MODEL_DIR)/model.safetensors: scripts/fetch-model.sh | $(STAMP)
 build: $(STAMP) ## Build bin/bertbatch.
 	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
 
-test: $(STAMP) model ## Run every test.
+test: $(STAMP) model ## Run every test, the crash harness's short run included.
 	$(GOENV) go vet ./...
-	$(GOENV) go test $(GOTESTFLAGS) ./...
+	$(GOENV) go test $(GOTESTFLAGS) -skip '^TestCrashHarness$$' ./...
+	$(MAKE) --no-print-directory crash
+
+crash: build ## Kill `bertbatch run` at random and resume it, CRASH_TRIALS times; CRASH_SEED=S CRASH_TRIALS=1 replays the trial of seed S.
+	$(GOENV) BERTBATCH_CRASH_BIN="$(CURDIR)/bin/bertbatch" BERTBATCH_CRASH_TRIALS=$(CRASH_TRIALS) \
+		$(if $(CRASH_SEED),BERTBATCH_CRASH_SEED=$(CRASH_SEED)) \
+		go test $(GOTESTFLAGS) -timeout $$(( 300 + 30 * $(CRASH_TRIALS) ))s -v -run '^TestCrashHarness$$' ./cmd/bertbatch
+
+soak: ## The crash harness with SOAK_TRIALS trials (default 100).
+	$(MAKE) --no-print-directory crash CRASH_TRIALS=$(SOAK_TRIALS)
 
 test-short: $(STAMP) ## Run the fast tests only.
 	$(GOENV) go test -short $(GOTESTFLAGS) ./...
