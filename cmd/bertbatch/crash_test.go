@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -194,10 +196,15 @@ func crashTrial(t *testing.T, cfg crashConfig, ref crashReference, rng *rand.Ran
 	if !c.Same {
 		return strings.Join(log, "; ") + "; resumed to the end: DIFFERS", c.Problems
 	}
+	var vout, verr bytes.Buffer
+	if code := dispatch(context.Background(), []string{"verify", out}, &vout, &verr); code != exitOK {
+		return strings.Join(log, "; ") + "; resumed to the end: bitwise identical, but verify failed",
+			[]string{fmt.Sprintf("bertbatch verify exited %d: %s%s", code, vout.String(), verr.String())}
+	}
 	if os.Getenv(crashDirEnv) == "" {
 		os.RemoveAll(out)
 	}
-	return strings.Join(log, "; ") + fmt.Sprintf("; resumed to the end: bitwise identical (%d files, %d rows)", c.Files, c.Rows), nil
+	return strings.Join(log, "; ") + fmt.Sprintf("; resumed to the end: bitwise identical (%d files, %d rows), verify sound and complete", c.Files, c.Rows), nil
 }
 
 // crashRun is one `bertbatch run --quiet job` of the harness, as a child process.
