@@ -27,6 +27,7 @@ type paddedAttention struct {
 	keep                 *mlx.Array // [B, L] float32, 1 = attend
 	mask                 *mlx.Array // [B, L] in the compute dtype, 0 = attend, -inf = padding; GPU path only
 	fused                bool       // the CPU kernel applies
+	shaping              mlx.AttentionShaping
 }
 
 func (m *Model) newPaddedAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) paddedAttention {
@@ -45,7 +46,7 @@ func (m *Model) attentionScale() float32 { return float32(1 / math.Sqrt(float64(
 
 func (a paddedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
 	if a.fused {
-		return sc.AttentionQKV(qkv, a.keep, a.heads, a.scale)
+		return sc.AttentionQKV(qkv, a.keep, a.heads, a.scale, a.shaping)
 	}
 	B, L, H := a.B, a.L, a.heads*a.headDim
 	heads := func(part int) *mlx.Array {
@@ -73,8 +74,9 @@ type packedAttention struct {
 	heads           int
 	scale           float32
 	longest, tokens int
+	shaping         mlx.AttentionShaping
 }
 
 func (a packedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
-	return sc.AttentionVarlen(qkv, a.offsets, a.heads, a.scale, a.longest, a.tokens)
+	return sc.AttentionVarlen(qkv, a.offsets, a.heads, a.scale, a.longest, a.tokens, a.shaping)
 }
