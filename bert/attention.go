@@ -28,18 +28,42 @@ type paddedAttention struct {
 	mask                 *mlx.Array // [B, L] in the compute dtype, 0 = attend, -inf = padding; GPU path only
 	fused                bool       // the CPU kernel applies
 	shaping              mlx.AttentionShaping
+	bias                 *mlx.Array // [1, heads, L, L] shaping.Bias spread over the batch's grid; unfused path only
 }
 
 func (m *Model) newPaddedAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) paddedAttention {
 	c := m.Config
-	at := paddedAttention{B: B, L: L, heads: c.NumAttentionHeads, headDim: c.HeadDim(), scale: m.attentionScale(), keep: keep}
+	at := paddedAttention{B: B, L: L, heads: c.NumAttentionHeads, headDim: c.HeadDim(), scale: m.attentionScale(), keep: keep,
+		shaping: m.shaping()}
 	at.fused = m.cpuKernels(sc)
 	if sc.Stream().Device() != mlx.CPU {
 		// Built once per batch, shared by every layer.
 		attend := sc.Greater(keep, sc.Scalar(0, mlx.Float32))
 		at.mask = sc.Where(attend, sc.Scalar(0, m.dtype), sc.Scalar(math.Inf(-1), m.dtype))
 	}
+	if !at.fused && at.shaping.Bias != nil {
+		at.bias = gridBias(sc, at.shaping.Bias, L)
+	}
 	return at
+}
+
+// shaping is the model's attention shaping (mlx.AttentionShaping), the same for every layer.
+func (m *Model) shaping() mlx.AttentionShaping {
+	return mlx.AttentionShaping{Bias: m.w.relBias}
+}
+
+// gridBias spreads a relative bias table [heads, 2R+1] over an L×L grid: [1, heads, L, L], entry
+// (h, i, j) = table[h, clamp(j−i, −R, R) + R].
+func gridBias(sc *mlx.Scope, table *mlx.Array, L int) *mlx.Array {
+	sh := table.Shape()
+	heads, R := sh[0], (sh[1]-1)/2
+	idx := make([]int32, L*L)
+	for i := range L {
+		for j := range L {
+			idx[i*L+j] = int32(min(max(j-i, -R), R) + R)
+		}
+	}
+	return sc.Reshape(sc.Take(table, sc.FromInt32(idx, L*L), 1), 1, heads, L, L)
 }
 
 func (m *Model) attentionScale() float32 { return float32(1 / math.Sqrt(float64(m.Config.HeadDim()))) }
@@ -55,12 +79,19 @@ func (a paddedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
 	}
 	q, k, v := heads(0), heads(1), heads(2)
 	var out *mlx.Array
-	if a.mask != nil {
+	switch {
+	case a.mask != nil && a.bias == nil:
 		scores := sc.Matmul(q, sc.Transpose(k, 0, 1, 3, 2))
 		out = sc.Matmul(sc.ScaledMaskedSoftmax(scores, a.scale, a.mask), v)
-	} else {
+	case a.mask != nil:
+		scores := sc.Matmul(sc.Multiply(q, sc.Scalar(float64(a.scale), q.Dtype())), sc.Transpose(k, 0, 1, 3, 2))
+		out = sc.Matmul(sc.ScaledMaskedSoftmax(sc.Add(scores, a.bias), 1, a.mask), v)
+	default:
 		dt := q.Dtype()
 		scores := sc.Matmul(sc.Multiply(q, sc.Scalar(float64(a.scale), dt)), sc.Transpose(k, 0, 1, 3, 2))
+		if a.bias != nil {
+			scores = sc.Add(scores, a.bias)
+		}
 		probs := sc.MaskedSoftmax(sc.AsType(scores, mlx.Float32), a.keep)
 		out = sc.Matmul(sc.AsType(probs, dt), v)
 	}

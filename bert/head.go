@@ -75,10 +75,9 @@ func (m *Model) Logits(sc *mlx.Scope, e *Encoded) (*mlx.Array, error) {
 		return nil, fmt.Errorf("%s was loaded without a classification head", m.Dir)
 	}
 	x := firstToken(sc, e.LastHidden, e.p.rows, m.Config.HiddenSize)
-	switch m.Config.Arch {
-	case ArchDistilBERT:
+	if hd.preAct == "relu" {
 		x = sc.Maximum(m.dense(sc, x, hd.pre), sc.Scalar(0, m.dtype))
-	default: // BERT pooler, RoBERTa classifier.dense: both tanh
+	} else { // BERT's pooler, RoBERTa's and MPNet's classifier.dense
 		x = sc.Tanh(m.dense(sc, x, hd.pre))
 	}
 	return sc.AsType(m.dense(sc, x, &hd.out), mlx.Float32), sc.Err()

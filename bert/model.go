@@ -103,14 +103,13 @@ func LoadDir(dir string, opts Options) (*Model, error) {
 func (m *Model) bind(s *mlx.Stream, ck *checkpoint.Checkpoint, opts Options) error {
 	sc := mlx.NewScope(s)
 	defer sc.Close()
-	b := newBinder(&checkpoint.Checkpoint{Tensors: map[string]checkpoint.Tensor{}}, m.dtype, sc)
-	var w *weights
+	var b *binder
 	if ck != nil {
 		b = newBinder(ck, m.dtype, sc)
-		w = bindWeights(m.Config, b, opts.Head)
 	} else {
-		w = randomCheckpoint(m.Config, b, opts.Head, opts.Seed)
+		b = newRandomBinder(opts.Seed, m.dtype, sc)
 	}
+	w := bindWeights(m.Config, b, opts.Head)
 	if err := b.err(m.Dir); err != nil {
 		for _, a := range b.arrays {
 			a.Close()
