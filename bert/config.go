@@ -119,13 +119,16 @@ func FromHFConfig(name string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	c := &Config{Arch: f.arch}
-	f.configure(r, c)
 	c.VocabSize = r.int("vocab_size", true)
 	c.MaxPositionEmbeddings = r.int("max_position_embeddings", true)
-	c.PadTokenID = r.int("pad_token_id", false)
+	c.PadTokenID = f.padTokenID
+	if _, ok := raw["pad_token_id"]; ok {
+		c.PadTokenID = r.int("pad_token_id", false)
+	}
 	c.ProblemType = r.str("problem_type", "")
 	c.ID2Label, c.Label2ID = r.labels()
 	c.Quantization = r.quantization()
+	f.configure(r, c)
 	c.validate(r)
 	if err := r.errs.err(); err != nil {
 		return nil, err

@@ -27,6 +27,8 @@ type family struct {
 	// (vocab_size, max_position_embeddings, pad_token_id, labels, problem_type, quantization) are
 	// read already.
 	configure func(r *fieldReader, c *Config)
+	// padTokenID is the pad_token_id of a config.json that has none (the config class's default).
+	padTokenID int
 	// render writes the family's own fields back as config.json keys (Config.ToHFConfig).
 	render func(c *Config, m map[string]any)
 	// names are the tensor names of the shared post-norm layer and embeddings.

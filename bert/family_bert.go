@@ -18,10 +18,11 @@ func init() {
 	register(&family{arch: ArchBERT, configure: configureBERT, render: renderBERT, names: bertNames,
 		positions: positionsFromZero, pooler: true, head: headLayout{out: "classifier", preAct: "tanh"}}, "bert")
 	roberta := headLayout{pre: "classifier.dense", out: "classifier.out_proj", preAct: "tanh"}
+	// RobertaConfig and XLMRobertaConfig default pad_token_id to 1.
 	register(&family{arch: ArchRoBERTa, configure: configureBERT, render: renderBERT, names: bertNames,
-		positions: positionsAfterPadding, pooler: true, head: roberta}, "roberta")
+		positions: positionsAfterPadding, padTokenID: 1, pooler: true, head: roberta}, "roberta")
 	register(&family{arch: ArchXLMRoBERTa, configure: configureBERT, render: renderBERT, names: bertNames,
-		positions: positionsAfterPadding, pooler: true, head: roberta}, "xlm-roberta")
+		positions: positionsAfterPadding, padTokenID: 1, pooler: true, head: roberta}, "xlm-roberta")
 }
 
 // configureBERT reads the fields of a BertConfig (RobertaConfig and XLMRobertaConfig have the same).

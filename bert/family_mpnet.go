@@ -15,9 +15,18 @@ import (
 // table [heads, 2·mpnetMaxDistance+1] by clamped relative position, built when the weights are
 // bound, which the attention kernels read (mlx.AttentionShaping).
 
-// mpnetMaxDistance is transformers' max_distance of MPNet's relative_position_bucket: every
-// relative position at least this far has the last bucket of its direction.
-const mpnetMaxDistance = 128
+// mpnetMaxDistance and mpnetBuckets are the max_distance and num_buckets transformers' MPNet
+// encoder passes to relative_position_bucket (its defaults: the config's
+// relative_attention_num_buckets sizes the embedding only). Every relative position at least
+// mpnetMaxDistance away has the last bucket of its direction.
+const (
+	mpnetMaxDistance = 128
+	mpnetBuckets     = 32
+)
+
+// mpnetPaddingIdx is MPNet's padding_idx, fixed in transformers' MPNetEmbeddings whatever the
+// config's pad_token_id says.
+const mpnetPaddingIdx = 1
 
 var mpnetNames = layerNames{
 	prefix: "encoder.layer",
@@ -30,7 +39,7 @@ var mpnetNames = layerNames{
 
 func init() {
 	register(&family{arch: ArchMPNet, configure: configureMPNet, render: renderMPNet, names: mpnetNames,
-		positions: positionsAfterPadding, pooler: true,
+		positions: positionsAfterPadding, padTokenID: mpnetPaddingIdx, pooler: true,
 		head:      headLayout{pre: "classifier.dense", out: "classifier.out_proj", preAct: "tanh"},
 		bindExtra: bindMPNetBias,
 		packedOn: func(device mlx.DeviceType) (bool, string) {
@@ -47,8 +56,11 @@ func configureMPNet(r *fieldReader, c *Config) {
 	if _, ok := r.raw["relative_attention_num_buckets"]; !ok {
 		c.RelativeBuckets = 32 // MPNetConfig's default
 	}
-	if c.RelativeBuckets < 2 && !r.failed("relative_attention_num_buckets") {
-		r.fail("relative_attention_num_buckets", fmt.Sprintf("must be at least 2, got %d", c.RelativeBuckets))
+	if c.RelativeBuckets < mpnetBuckets && !r.failed("relative_attention_num_buckets") {
+		r.fail("relative_attention_num_buckets", fmt.Sprintf("%d, but MPNet's encoder reads %d buckets", c.RelativeBuckets, mpnetBuckets))
+	}
+	if c.PadTokenID != mpnetPaddingIdx && !r.failed("pad_token_id") {
+		r.fail("pad_token_id", fmt.Sprintf("%d, but MPNet's embeddings fix padding_idx at %d (positions would differ from transformers)", c.PadTokenID, mpnetPaddingIdx))
 	}
 }
 
@@ -66,7 +78,7 @@ func bindMPNetBias(c *Config, b *binder, w *weights) {
 	}
 	buckets := make([]int32, 2*mpnetMaxDistance+1)
 	for k := range buckets {
-		buckets[k] = int32(mpnetBucket(k-mpnetMaxDistance, c.RelativeBuckets, mpnetMaxDistance))
+		buckets[k] = int32(mpnetBucket(k-mpnetMaxDistance, mpnetBuckets, mpnetMaxDistance))
 	}
 	sc := b.sc
 	table := sc.Transpose(sc.Take(emb, sc.FromInt32(buckets, len(buckets)), 0), 1, 0)

@@ -20,6 +20,10 @@ var goldenModels = []struct {
 	{"tiny-bert-regression", HeadRegression},
 	{"tiny-bert-binary", HeadBinary},
 	{"tiny-distilbert-cls", HeadMulticlass},
+	{"tiny-roberta", HeadNone},
+	{"tiny-mpnet", HeadNone},
+	{"tiny-xlm-roberta-cls", HeadMulticlass},
+	{"tiny-mpnet-cls", HeadMulticlass},
 }
 
 // TestGoldenPaddingInvariance runs each golden file's short row alone and padded beside a row of
