@@ -189,7 +189,7 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 		}
 	}
 	if p.types == 0 {
-		r.types = nil // the model has no token types and ignores them (loadModel says so once)
+		return nil // the model has no token types and ignores them (loadModel says so once)
 	}
 	for j, t := range r.types {
 		if t < 0 || int(t) >= p.types {
