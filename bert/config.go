@@ -363,3 +363,23 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// Traits describes, one phrase each, how the architecture treats its inputs: its position rule,
+// its token types and the attention shaping it adds (for bertbatch inspect).
+func (c *Config) Traits() []string {
+	var out []string
+	if off := c.PositionOffset(); off > 0 {
+		out = append(out, fmt.Sprintf("positions from padding_idx+1 = %d (pad id %d), rows up to %d tokens", off, c.PadTokenID, c.MaxSequenceLength()))
+	} else {
+		out = append(out, fmt.Sprintf("positions from 0, rows up to %d tokens", c.MaxSequenceLength()))
+	}
+	if c.UsesTokenTypes() {
+		out = append(out, fmt.Sprintf("%d token type(s)", c.TypeVocabSize))
+	} else {
+		out = append(out, "no token types (token_type_ids are ignored)")
+	}
+	if c.RelativeBuckets > 0 {
+		out = append(out, fmt.Sprintf("relative position bias: %d buckets, max distance %d, shared by all layers", c.RelativeBuckets, mpnetMaxDistance))
+	}
+	return out
+}
