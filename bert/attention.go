@@ -11,6 +11,9 @@ import (
 // with a mask; packedAttention takes sequences laid end to end.
 type attender interface {
 	attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array
+	// windowed is the same attention with each query limited to keys at most window positions
+	// away (ModernBERT's local layers).
+	windowed(sc *mlx.Scope, window int) attender
 }
 
 // paddedAttention computes softmax(q·kᵀ/√d with padding masked)·v on a padded batch.
@@ -28,7 +31,7 @@ type paddedAttention struct {
 	mask                 *mlx.Array // [B, L] in the compute dtype, 0 = attend, -inf = padding; GPU path only
 	fused                bool       // the CPU kernel applies
 	shaping              mlx.AttentionShaping
-	bias                 *mlx.Array // [1, heads, L, L] shaping.Bias spread over the batch's grid; unfused path only
+	bias                 *mlx.Array // [1, heads or 1, L, L] shaping spread over the batch's grid; unfused path only
 }
 
 func (m *Model) newPaddedAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) paddedAttention {
@@ -43,8 +46,54 @@ func (m *Model) newPaddedAttention(sc *mlx.Scope, keep *mlx.Array, B, L int) pad
 	}
 	if !at.fused && at.shaping.Bias != nil {
 		at.bias = gridBias(sc, at.shaping.Bias, L)
+		if at.mask == nil {
+			at.bias = sc.AsType(at.bias, mlx.Float32)
+		}
 	}
 	return at
+}
+
+func (a paddedAttention) windowed(sc *mlx.Scope, window int) attender {
+	a.shaping.Window = window
+	if !a.fused {
+		a.bias = addBias(sc, a.bias, windowBias(sc, a.L, window, a.dtype()))
+	}
+	return a
+}
+
+func (a paddedAttention) dtype() mlx.Dtype {
+	if a.mask != nil {
+		return a.mask.Dtype()
+	}
+	return mlx.Float32 // the CPU's unfused path adds its bias to float32 scores
+}
+
+// windowBias is [1, 1, L, L] in dtype: 0 where |i − j| ≤ window, a large negative number
+// elsewhere. It is finite, so that a padding query with no key in reach still gets a finite
+// softmax (its row is never read, but a NaN there would reach the real rows through the next
+// layer's products).
+func windowBias(sc *mlx.Scope, L, window int, dtype mlx.Dtype) *mlx.Array {
+	far := float32(-1e30)
+	if dtype == mlx.Float16 {
+		far = -30000
+	}
+	v := make([]float32, L*L)
+	for i := range L {
+		for j := range L {
+			if i-j > window || j-i > window {
+				v[i*L+j] = far
+			}
+		}
+	}
+	return sc.AsType(sc.FromFloat32(v, 1, 1, L, L), dtype)
+}
+
+// addBias adds two optional biases.
+func addBias(sc *mlx.Scope, a, b *mlx.Array) *mlx.Array {
+	if a == nil {
+		return b
+	}
+	return sc.Add(a, b)
 }
 
 // shaping is the model's attention shaping (mlx.AttentionShaping), the same for every layer.
@@ -87,12 +136,14 @@ func (a paddedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
 		scores := sc.Matmul(sc.Multiply(q, sc.Scalar(float64(a.scale), q.Dtype())), sc.Transpose(k, 0, 1, 3, 2))
 		out = sc.Matmul(sc.ScaledMaskedSoftmax(sc.Add(scores, a.bias), 1, a.mask), v)
 	default:
+		// The scale is applied to the float32 scores: scaling q in a half type first rounds it.
 		dt := q.Dtype()
-		scores := sc.Matmul(sc.Multiply(q, sc.Scalar(float64(a.scale), dt)), sc.Transpose(k, 0, 1, 3, 2))
+		scores := sc.AsType(sc.Matmul(q, sc.Transpose(k, 0, 1, 3, 2)), mlx.Float32)
+		scores = sc.Multiply(scores, sc.Scalar(float64(a.scale), mlx.Float32))
 		if a.bias != nil {
 			scores = sc.Add(scores, a.bias)
 		}
-		probs := sc.MaskedSoftmax(sc.AsType(scores, mlx.Float32), a.keep)
+		probs := sc.MaskedSoftmax(scores, a.keep)
 		out = sc.Matmul(sc.AsType(probs, dt), v)
 	}
 	return sc.Reshape(sc.Transpose(out, 0, 2, 1, 3), B*L, H)
@@ -110,4 +161,9 @@ type packedAttention struct {
 
 func (a packedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
 	return sc.AttentionVarlen(qkv, a.offsets, a.heads, a.scale, a.longest, a.tokens, a.shaping)
+}
+
+func (a packedAttention) windowed(_ *mlx.Scope, window int) attender {
+	a.shaping.Window = window
+	return a
 }

@@ -29,8 +29,12 @@ type binder struct {
 
 func newBinder(ck *checkpoint.Checkpoint, dtype mlx.Dtype, sc *mlx.Scope) *binder {
 	b := &binder{tensors: map[string]checkpoint.Tensor{}, stored: map[string]string{}, used: map[string]bool{}, dtype: dtype, sc: sc}
+	canonical := hfName
+	if ck.Format == checkpoint.FormatNPZ {
+		canonical = canonicalName
+	}
 	for name, t := range ck.Tensors {
-		if canon, ok := canonicalName(name); ok {
+		if canon, ok := canonical(name); ok {
 			b.tensors[canon] = t
 			b.stored[canon] = name
 		}
@@ -65,6 +69,16 @@ func (b *binder) makeUp(name string, shape []int) checkpoint.Tensor {
 		}
 	}
 	return checkpoint.Tensor{DType: checkpoint.F32, Shape: shape, Data: float32Bytes(v)}
+}
+
+// zeros is a tensor of zeros, the bias of a layer the checkpoint has none for (ModernBERT's
+// norm_bias, attention_bias and mlp_bias false), so that every layer runs the same kernels.
+func (b *binder) zeros(shape ...int) *mlx.Array {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return b.upload(checkpoint.F32, make([]byte, 4*n), shape)
 }
 
 // derived keeps an array computed from bound ones, to be evaluated with them.

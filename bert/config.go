@@ -22,6 +22,7 @@ const (
 	ArchRoBERTa    Arch = "roberta"
 	ArchXLMRoBERTa Arch = "xlm-roberta"
 	ArchMPNet      Arch = "mpnet"
+	ArchModernBERT Arch = "modernbert"
 )
 
 // Activations accepted for hidden_act / activation.
@@ -45,6 +46,8 @@ type Config struct {
 	SinusoidalPositions bool
 	// RelativeBuckets is MPNet's relative_attention_num_buckets (0 for other architectures).
 	RelativeBuckets int
+	// ModernBERT holds ModernBERT's own fields (nil for other architectures).
+	ModernBERT *ModernBERTConfig
 	// ID2Label and Label2ID are the classification labels (empty for a bare encoder).
 	ID2Label    map[int]string
 	Label2ID    map[string]int
@@ -377,6 +380,16 @@ func (c *Config) Traits() []string {
 		out = append(out, fmt.Sprintf("%d token type(s)", c.TypeVocabSize))
 	} else {
 		out = append(out, "no token types (token_type_ids are ignored)")
+	}
+	if mb := c.ModernBERT; mb != nil {
+		global := 0
+		for _, s := range mb.Sliding {
+			if !s {
+				global++
+			}
+		}
+		out = append(out, fmt.Sprintf("rotary positions (theta %g global, %g local); %d of %d layers global, the others within %d tokens each side",
+			mb.GlobalRopeTheta, mb.LocalRopeTheta, global, len(mb.Sliding), mb.LocalAttention/2))
 	}
 	if c.RelativeBuckets > 0 {
 		out = append(out, fmt.Sprintf("relative position bias: %d buckets, max distance %d, shared by all layers", c.RelativeBuckets, mpnetMaxDistance))

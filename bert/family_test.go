@@ -91,7 +91,7 @@ func TestTokenTypesIgnoredWithoutEmbedding(t *testing.T) {
 // TestFamiliesRegistered checks that every architecture constant has a family and that an
 // unknown model_type names the registered ones.
 func TestFamiliesRegistered(t *testing.T) {
-	for _, a := range []Arch{ArchBERT, ArchDistilBERT, ArchRoBERTa, ArchXLMRoBERTa, ArchMPNet} {
+	for _, a := range []Arch{ArchBERT, ArchDistilBERT, ArchRoBERTa, ArchXLMRoBERTa, ArchMPNet, ArchModernBERT} {
 		if f := familyOf(a); f == nil || f.arch != a {
 			t.Errorf("%s: no family registered", a)
 		}
@@ -99,5 +99,64 @@ func TestFamiliesRegistered(t *testing.T) {
 	_, err := FromHFConfig("config.json", []byte(`{"model_type":"gpt2"}`))
 	if err == nil || !strings.Contains(err.Error(), "mpnet") || !strings.Contains(err.Error(), `"model_type"`) {
 		t.Errorf("unknown model type: %v", err)
+	}
+}
+
+// TestModernBERTConfig reads both spellings of ModernBERT's layer kinds and rotary bases: the
+// layer_types and rope_parameters of transformers 5, and the older global_attn_every_n_layers,
+// global_rope_theta and local_rope_theta.
+func TestModernBERTConfig(t *testing.T) {
+	const shape = `"model_type":"modernbert","hidden_size":32,"num_hidden_layers":4,"num_attention_heads":4,
+"intermediate_size":48,"vocab_size":100,"max_position_embeddings":64,"pad_token_id":0`
+	for _, tc := range []struct {
+		name, extra string
+		sliding     string
+		global      float64
+		local       float64
+		window      int
+		errs        []string
+	}{
+		{"defaults", ``, "[false true true false]", 160000, 10000, 128, nil},
+		{"old spelling", `,"global_attn_every_n_layers":2,"global_rope_theta":80000,"local_rope_theta":500,"local_attention":32`,
+			"[false true false true]", 80000, 500, 32, nil},
+		{"new spelling", `,"layer_types":["sliding_attention","full_attention","sliding_attention","full_attention"],
+"rope_parameters":{"full_attention":{"rope_type":"default","rope_theta":1000},"sliding_attention":{"rope_type":"default","rope_theta":20}}`,
+			"[true false true false]", 1000, 20, 128, nil},
+		{"layer_types of the wrong length", `,"layer_types":["full_attention"]`, "", 0, 0, 0, []string{`"layer_types"`, "1 entries for 4 layers"}},
+		{"unknown layer type", `,"layer_types":["full_attention","chunked","full_attention","full_attention"]`, "", 0, 0, 0, []string{`"layer_types"`, `"chunked"`}},
+		{"scaled rotary", `,"rope_parameters":{"full_attention":{"rope_type":"yarn","rope_theta":10}}`, "", 0, 0, 0, []string{`"rope_parameters"`, `"yarn"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := FromHFConfig("m/config.json", []byte("{"+shape+tc.extra+"}"))
+			if tc.errs != nil {
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				for _, w := range append(tc.errs, "m/config.json") {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q does not mention %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			mb := c.ModernBERT
+			if got := fmt.Sprint(mb.Sliding); got != tc.sliding || mb.GlobalRopeTheta != tc.global || mb.LocalRopeTheta != tc.local || mb.LocalAttention != tc.window {
+				t.Errorf("sliding %s, thetas %g/%g, window %d; want %s, %g/%g, %d", got, mb.GlobalRopeTheta, mb.LocalRopeTheta, mb.LocalAttention,
+					tc.sliding, tc.global, tc.local, tc.window)
+			}
+		})
+	}
+}
+
+// TestModernBERTHeadRefused asks for a classification head ModernBERT does not have here: the
+// load fails naming the file and model_type.
+func TestModernBERTHeadRefused(t *testing.T) {
+	c := loadCase(t, "tiny-modernbert.json")
+	_, err := LoadDir(c.ModelDir, Options{Head: HeadMulticlass})
+	if err == nil || !strings.Contains(err.Error(), "config.json") || !strings.Contains(err.Error(), `"model_type"`) {
+		t.Fatalf("head on ModernBERT: %v", err)
 	}
 }

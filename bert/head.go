@@ -33,6 +33,9 @@ func ParseHead(s string) (HeadType, error) {
 func checkHead(c *Config, h HeadType, file string) error {
 	want := map[HeadType]string{HeadMulticlass: "single_label_classification", HeadBinary: "single_label_classification",
 		HeadMultilabel: "multi_label_classification", HeadRegression: "regression"}[h]
+	if f := familyOf(c.Arch); f != nil && f.noHead != "" {
+		return &ConfigError{File: file, Field: "model_type", Msg: fmt.Sprintf("%s: %s", c.Arch, f.noHead)}
+	}
 	if c.ProblemType != "" && c.ProblemType != want && !(h == HeadBinary && c.ProblemType == "multi_label_classification") {
 		return &ConfigError{File: file, Field: "problem_type", Msg: fmt.Sprintf("the checkpoint is %q, which contradicts head %q", c.ProblemType, h)}
 	}

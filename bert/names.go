@@ -11,6 +11,16 @@ import (
 // names (weights.npz) turned back into Hugging Face ones. ok is false for tensors the encoder
 // never reads (position_ids buffers, masked-LM heads).
 func canonicalName(name string) (canon string, ok bool) {
+	if name, ok = hfName(name); !ok {
+		return "", false
+	}
+	return fromMLXExamples(name), true
+}
+
+// hfName is canonicalName for checkpoints that hold Hugging Face names only (every format but
+// weights.npz): mlx-examples names are not looked for, so that an architecture's own names that
+// look like them (ModernBERT's embeddings.norm) stay as they are.
+func hfName(name string) (canon string, ok bool) {
 	for _, p := range []string{"bert.", "distilbert.", "roberta.", "mpnet.", "model."} {
 		if strings.HasPrefix(name, p) {
 			name = strings.TrimPrefix(name, p)
@@ -23,7 +33,7 @@ func canonicalName(name string) (canon string, ok bool) {
 	}
 	name = strings.Replace(name, "LayerNorm.gamma", "LayerNorm.weight", 1)
 	name = strings.Replace(name, "LayerNorm.beta", "LayerNorm.bias", 1)
-	return fromMLXExamples(name), true
+	return name, true
 }
 
 var mlxLayer = regexp.MustCompile(`^encoder\.layers\.(\d+)\.(.+)$`)

@@ -105,10 +105,9 @@ func (pk *packing) pad(rows int, padID, pos int32) {
 // forwardPacked is Forward on a packed batch.
 func (m *Model) forwardPacked(sc *mlx.Scope, p *padded, pk *packing) *Encoded {
 	B, L, H := p.rows, p.length, m.Config.HiddenSize
-	x := m.embeddings(sc, pk.ids, pk.positions, pk.types)
 	at := packedAttention{offsets: sc.FromInt32(pk.offsets, B+1), heads: m.Config.NumAttentionHeads,
 		scale: m.attentionScale(), longest: pk.longest, tokens: pk.tokens, shaping: m.shaping()}
-	x = m.layers(sc, x, at)
+	x := m.encode(sc, pk.ids, pk.positions, pk.types, at)
 	hidden := sc.Reshape(sc.Take(x, sc.FromInt32(pk.unpack, B*L), 0), B, L, H)
 	return &Encoded{LastHidden: hidden, Mask: keepMask(sc, p), Counts: p.counts, p: p}
 }

@@ -22,6 +22,7 @@ var goldenModels = []struct {
 	{"tiny-distilbert-cls", HeadMulticlass},
 	{"tiny-roberta", HeadNone},
 	{"tiny-mpnet", HeadNone},
+	{"tiny-modernbert", HeadNone},
 	{"tiny-xlm-roberta-cls", HeadMulticlass},
 	{"tiny-mpnet-cls", HeadMulticlass},
 }

@@ -30,6 +30,7 @@ type weights struct {
 	pooler         *linear // BERT's pooler (dense + tanh on the first token), when present
 	head           *classifierWeights
 	relBias        *mlx.Array // [heads, 2R+1] relative position bias by clamped distance (MPNet)
+	finalNorm      *layerNorm // ModernBERT's final_norm
 }
 
 // classifierWeights are a sequence-classification head: preAct(pre(first token)), then out.
@@ -56,6 +57,9 @@ func (w *weights) all() []*mlx.Array {
 		out = append(out, l.attnNorm.w, l.attnNorm.b, l.outNorm.w, l.outNorm.b)
 	}
 	add(w.pooler)
+	if w.finalNorm != nil {
+		out = append(out, w.finalNorm.w, w.finalNorm.b)
+	}
 	if w.head != nil {
 		add(w.head.pre)
 		add(&w.head.out)
@@ -72,6 +76,13 @@ func (w *weights) close() {
 // bindWeights binds every tensor the model's family needs from b.
 func bindWeights(c *Config, b *binder, head HeadType) *weights {
 	f := familyOf(c.Arch)
+	if f.bind != nil {
+		w := f.bind(c, b)
+		if head != HeadNone {
+			b.problems = append(b.problems, fmt.Sprintf("%s: %s", c.Arch, f.noHead))
+		}
+		return w
+	}
 	n := f.names
 	H, I := c.HiddenSize, c.IntermediateSize
 	w := &weights{

@@ -199,10 +199,12 @@ def main():
     golden, _, _ = encoder_golden("tiny-distilbert", os.path.join(MODELS, "tiny-distilbert"), rows, short_row, long_row)
     refjson.write(os.path.join(GOLDEN, "tiny-distilbert.json"), golden)
 
-    for name, writer in (("tiny-roberta", tiny.write_tiny_roberta), ("tiny-mpnet", tiny.write_tiny_mpnet)):
+    for name, writer in (("tiny-roberta", tiny.write_tiny_roberta), ("tiny-mpnet", tiny.write_tiny_mpnet),
+                         ("tiny-modernbert", tiny.write_tiny_modernbert)):
         writer(os.path.join(MODELS, name))
         rows, short_row, long_row = tiny.encoder_rows(seed=100, token_types=False)
-        golden, _, _ = encoder_golden(name, os.path.join(MODELS, name), rows, short_row, long_row, tiny.PAD_ID[name])
+        golden, _, _ = encoder_golden(name, os.path.join(MODELS, name), rows, short_row, long_row,
+                                      tiny.PAD_ID.get(name, 0))
         if name == "tiny-mpnet":
             golden["relative_position_buckets"] = ro.mpnet_buckets(200)
         refjson.write(os.path.join(GOLDEN, f"{name}.json"), golden)

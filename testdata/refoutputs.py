@@ -59,8 +59,8 @@ def load_sentence_transformer(folder):
 
 
 def model_inputs(model, batch):
-    """The batch tensors the model's forward accepts (DistilBERT and MPNet take no token_type_ids)."""
-    if model.config.model_type in ("distilbert", "mpnet"):
+    """The batch tensors the model's forward accepts (DistilBERT, MPNet and ModernBERT take no token_type_ids)."""
+    if model.config.model_type in ("distilbert", "mpnet", "modernbert"):
         return {k: v for k, v in batch.items() if k != "token_type_ids"}
     return batch
 

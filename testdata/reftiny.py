@@ -16,6 +16,8 @@ from transformers import (
     DistilBertConfig,
     DistilBertForSequenceClassification,
     DistilBertModel,
+    ModernBertConfig,
+    ModernBertModel,
     MPNetConfig,
     MPNetForSequenceClassification,
     MPNetModel,
@@ -121,6 +123,25 @@ def mpnet_config(**extra):
     )
 
 
+# ModernBERT's local layers attend 8 tokens each side here (local_attention 16), so that rows of up
+# to 128 tokens reach far beyond the window.
+MODERNBERT_LOCAL = 16
+
+
+def modernbert_config(**extra):
+    """The shared tiny ModernBERT config: 3 layers (global, local, local), 4 heads, hidden 32, GeGLU of
+    intermediate 48, no biases (as ModernBERT-base), rotary bases 160000 (global) and 10000 (local)."""
+    return ModernBertConfig(
+        vocab_size=VOCAB, hidden_size=HIDDEN, num_hidden_layers=3, num_attention_heads=4, intermediate_size=48,
+        max_position_embeddings=MAX_POSITIONS, hidden_activation="gelu", norm_eps=1e-5, norm_bias=False,
+        attention_bias=False, mlp_bias=False, local_attention=MODERNBERT_LOCAL,
+        layer_types=["full_attention", "sliding_attention", "sliding_attention"],
+        rope_parameters={"full_attention": {"rope_type": "default", "rope_theta": 160000.0},
+                         "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
+        pad_token_id=PAD, bos_token_id=CLS, eos_token_id=SEP, cls_token_id=CLS, sep_token_id=SEP, **extra,
+    )
+
+
 @torch.no_grad()
 def randomize(model, seed):
     """Seeded weights large enough that attention is far from uniform and every tensor matters:
@@ -214,6 +235,12 @@ def write_tiny_roberta(folder):
 def write_tiny_mpnet(folder):
     """tiny-mpnet: MPNetModel with pooler behind a sentence-transformers pipeline."""
     return write_sentence_encoder(randomize(MPNetModel(mpnet_config(architectures=["MPNetModel"])), seed=9), folder)
+
+
+def write_tiny_modernbert(folder):
+    """tiny-modernbert: ModernBertModel behind a sentence-transformers pipeline."""
+    model = ModernBertModel(modernbert_config(architectures=["ModernBertModel"]))
+    return write_sentence_encoder(randomize(model, seed=13), folder)
 
 
 def classifier(model_cls, config, seed, folder):
