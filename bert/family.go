@@ -50,9 +50,6 @@ type family struct {
 	encode func(m *Model, sc *mlx.Scope, ids, positions []int32, at attender) *mlx.Array
 	// noHead, when not empty, is why the family has no classification head here.
 	noHead string
-	// packedOn reports whether the family's attention has a packed kernel on device; nil means
-	// wherever mlx.AttentionVarlenSupported says. why is the reason when it has not.
-	packedOn func(device mlx.DeviceType) (ok bool, why string)
 }
 
 // positionRule is how a family numbers positions.
@@ -114,15 +111,4 @@ func detectFamily(r *fieldReader) (*family, error) {
 		return f, nil
 	}
 	return nil, &ConfigError{File: r.file, Field: "model_type", Msg: fmt.Sprintf("unsupported model type %s (want one of %s)", t, supportedTypes())}
-}
-
-// packs reports whether f runs packed batches on device for this dtype and head size, and why not.
-func (f *family) packs(device mlx.DeviceType, dtype mlx.Dtype, headDim int) (bool, string) {
-	if !mlx.AttentionVarlenSupported(device, dtype, headDim) {
-		return false, fmt.Sprintf("no packed attention kernel for %s with head size %d on this device", dtype, headDim)
-	}
-	if f.packedOn != nil {
-		return f.packedOn(device)
-	}
-	return true, ""
 }

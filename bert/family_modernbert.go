@@ -20,13 +20,7 @@ import (
 func init() {
 	register(&family{arch: ArchModernBERT, configure: configureModernBERT, render: renderModernBERT,
 		positions: positionsFromZero, padTokenID: 50283, bind: bindModernBERT, encode: encodeModernBERT,
-		noHead: "ModernBERT classification heads are not supported; load the encoder without a head",
-		packedOn: func(device mlx.DeviceType) (bool, string) {
-			if device != mlx.CPU {
-				return false, "the GPU packed attention kernel has no sliding window (ModernBERT); batches run padded"
-			}
-			return true, ""
-		}}, "modernbert")
+		noHead: "ModernBERT classification heads are not supported; load the encoder without a head"}, "modernbert")
 }
 
 // ModernBERTConfig holds the fields only ModernBERT has.

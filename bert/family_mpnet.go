@@ -3,8 +3,6 @@ package bert
 import (
 	"fmt"
 	"math"
-
-	"github.com/bertbatch/bertbatch/mlx"
 )
 
 // MPNet (all-mpnet-base-v2): BERT's post-norm layer under other names, positions counted from
@@ -41,13 +39,7 @@ func init() {
 	register(&family{arch: ArchMPNet, configure: configureMPNet, render: renderMPNet, names: mpnetNames,
 		positions: positionsAfterPadding, padTokenID: mpnetPaddingIdx, pooler: true,
 		head:      headLayout{pre: "classifier.dense", out: "classifier.out_proj", preAct: "tanh"},
-		bindExtra: bindMPNetBias,
-		packedOn: func(device mlx.DeviceType) (bool, string) {
-			if device != mlx.CPU {
-				return false, "the GPU packed attention kernel has no relative position bias (MPNet); batches run padded"
-			}
-			return true, ""
-		}}, "mpnet")
+		bindExtra: bindMPNetBias}, "mpnet")
 }
 
 func configureMPNet(r *fieldReader, c *Config) {

@@ -1,6 +1,10 @@
 package bert
 
-import "github.com/bertbatch/bertbatch/mlx"
+import (
+	"fmt"
+
+	"github.com/bertbatch/bertbatch/mlx"
+)
 
 // Packed batches.
 //
@@ -34,7 +38,10 @@ func (m *Model) Packs(device mlx.DeviceType) bool {
 
 // PacksWhy is Packs with the reason batches run padded when they do not pack, for a log line.
 func (m *Model) PacksWhy(device mlx.DeviceType) (bool, string) {
-	return familyOf(m.Config.Arch).packs(device, m.dtype, m.Config.HeadDim())
+	if !mlx.AttentionVarlenSupported(device, m.dtype, m.Config.HeadDim()) {
+		return false, fmt.Sprintf("no packed attention kernel for %s with head size %d on this device", m.dtype, m.Config.HeadDim())
+	}
+	return true, ""
 }
 
 // PackedRows is the number of rows a packed batch of tokens real tokens computes on device: the

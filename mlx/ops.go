@@ -291,8 +291,7 @@ func AttentionVarlenSupported(device DeviceType, dtype Dtype, headDim int) bool 
 // sequence's tokens end to end (q, k, v side by side, heads of H/heads columns) and offsets
 // [B+1] (int32) says where each starts: sequence b is rows offsets[b] to offsets[b+1]. No
 // padding is computed; rows from offsets[B] on come out zero. longest is the longest sequence's
-// length and tokens is offsets[B]. The result is [T, H]. A shaping (sh not zero) runs on CPU
-// streams only: the CUDA kernel refuses it with an error.
+// length and tokens is offsets[B]. The result is [T, H], its scores shaped by sh.
 func (sc *Scope) AttentionVarlen(qkv, offsets *Array, heads int, scale float32, longest, tokens int, sh AttentionShaping) *Array {
 	return sc.op("attention_varlen", sh.inputs([]*Array{qkv, offsets}), func(r *C.bb_array, s C.bb_stream) C.int {
 		return C.bb_attention_varlen(r, qkv.handle(), offsets.handle(), C.int(heads), C.float(scale), C.int(longest), C.int(tokens),

@@ -114,7 +114,7 @@ int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, floa
  * from offsets[B] on zero. longest is the longest sequence's length and tokens is offsets[B] (the
  * GPU kernel sizes its launch by them). CPU streams in float32, CUDA streams in float16/bfloat16 with a head
  * size that is a multiple of 16 up to 128 (bb_attention_varlen_supported says). bias and window as
- * for bb_attention_qkv, on CPU streams only (CUDA refuses them). */
+ * for bb_attention_qkv. */
 int bb_attention_varlen_supported(bool* res, bb_device_type device, bb_dtype dtype, int head_dim);
 int bb_attention_varlen(bb_array* res, bb_array qkv, bb_array offsets, int heads, float scale, int longest, int tokens,
                         bb_array bias, int window, bb_stream s);

@@ -235,10 +235,9 @@ int bb_attention_varlen(bb_array* res, bb_array qkv, bb_array offsets, int heads
     }
     const int H = x.shape(1) / 3;
     if (st.device != mx::Device::cpu) {
-      if (bias.ctx != nullptr || window != 0) {
-        throw std::invalid_argument("attention_varlen: the CUDA kernel has no relative bias or window; use the padded path");
-      }
-      put(res, cuda_attention_varlen(x, off, heads, scale, longest, tokens, st));
+      std::optional<mx::array> table;
+      if (bias.ctx != nullptr) table = arr(bias);
+      put(res, cuda_attention_varlen(x, off, heads, scale, longest, tokens, table, window, st));
       return;
     }
     if (x.dtype() != mx::float32) throw std::invalid_argument("attention_varlen on the CPU runs float32");

@@ -1,6 +1,7 @@
 // Helpers shared by the shim's translation units.
 #pragma once
 
+#include <optional>
 #include <exception>
 #include <string>
 
@@ -56,15 +57,16 @@ mx::array fused_gelu(const mx::array& x, const mx::Stream& s);
 // dtype and head size.
 bool cuda_attention_varlen_supported(const mx::Device& d, mx::Dtype dtype, int head_dim);
 
-// cuda_attention_varlen is attention over packed sequences (see bb_attention_varlen) as one CUDA
-// kernel; longest is the longest sequence's length and tokens is offsets[B]. It throws where
 // fused_gelu is the exact-form GELU of x computed in float32 as one compiled kernel on stream s,
 // returned in x's dtype (shim_fused.cpp).
 mx::array fused_gelu(const mx::array& x, const mx::Stream& s);
 
-// cuda_attention_varlen_supported is false.
+// cuda_attention_varlen is attention over packed sequences (see bb_attention_varlen) as one CUDA
+// kernel; longest is the longest sequence's length and tokens is offsets[B]; bias (a table
+// [heads, 2R+1] by relative position) and window (> 0: keys at most that far) shape the scores as
+// on the CPU. It throws where cuda_attention_varlen_supported is false.
 mx::array cuda_attention_varlen(const mx::array& qkv, const mx::array& offsets, int heads, float scale, int longest,
-                                int tokens, const mx::Stream& s);
+                                int tokens, const std::optional<mx::array>& bias, int window, const mx::Stream& s);
 
 mx::Dtype to_dtype(bb_dtype d);
 bb_dtype from_dtype(mx::Dtype d);
