@@ -6,6 +6,7 @@ import "fmt"
 type Batch struct {
 	InputIDs [][]int32
 	// TokenTypeIDs is optional (nil = all zeros); when given, one slice per row of the row's length.
+	// Models without token types (Model.UsesTokenTypes false) ignore it.
 	TokenTypeIDs [][]int32
 	// AttentionMask is optional (nil = every token of a row is attended); when given, one slice
 	// per row of the row's length, 1 = token, 0 = padding.

@@ -15,10 +15,12 @@ import (
 // once in this package: the embedding sum and its LayerNorm, the position rule, the attention
 // kernels (padded and packed), packed batches, the dense and GELU kernels, add+LayerNorm, pooling
 // and the classification heads. What an architecture owns is a family, in a file of its own
-// (family_bert.go, family_distilbert.go, family_mpnet.go), registered by the config.json
-// model_type values it reads: its config fields, its tensor names, its position rule, the
-// tensors beyond the shared layer it binds (MPNet's relative position buckets) and its head's
-// layout. Adding an architecture adds one such file and its tests.
+// (family_bert.go, family_distilbert.go, family_mpnet.go, family_modernbert.go), registered by the
+// config.json model_type values it reads: its config fields, its tensor names, its position rule,
+// the tensors beyond the shared layer it binds (MPNet's relative position buckets) and its head's
+// layout. A family whose layers differ from BERT's post-norm layer (ModernBERT) brings its own
+// binding and encoder and still uses the shared attention, dense and norm kernels. Adding an
+// architecture adds one such file and its tests.
 
 // family is one encoder architecture behind the seam.
 type family struct {

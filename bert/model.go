@@ -52,6 +52,10 @@ type Model struct {
 // Dtype is the compute dtype.
 func (m *Model) Dtype() mlx.Dtype { return m.dtype }
 
+// UsesTokenTypes reports whether the model reads Batch.TokenTypeIDs. Models without a token type
+// embedding (DistilBERT, MPNet, ModernBERT) ignore them, as transformers does.
+func (m *Model) UsesTokenTypes() bool { return m.Config.UsesTokenTypes() }
+
 // LoadDir loads a model folder: config.json, the weights (safetensors, sharded safetensors,
 // pytorch_model.bin or weights.npz) and the sentence-transformers files when present.
 func LoadDir(dir string, opts Options) (*Model, error) {

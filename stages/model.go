@@ -56,7 +56,7 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 		return nil, err
 	}
 	in := job.Input
-	if !m.Config.UsesTokenTypes() && (in.TextPairColumn != "" || (in.TextColumn == "" && in.TokenTypeIDsColumn != "")) {
+	if !m.UsesTokenTypes() && (in.TextPairColumn != "" || (in.TextColumn == "" && in.TokenTypeIDsColumn != "")) {
 		logf("model %s (%s) has no token type embedding: token_type_ids are ignored, as in transformers", job.Model.Ref, m.Config.Arch)
 	}
 	if ok, why := m.PacksWhy(device); !ok {
