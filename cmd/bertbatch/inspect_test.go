@@ -22,6 +22,8 @@ func TestInspectModelArchitecture(t *testing.T) {
 		{"tiny-roberta", []string{"architecture: roberta\n", "positions from padding_idx+1 = 2 (pad id 1), rows up to 128 tokens", "1 token type(s)"}},
 		{"tiny-xlm-roberta-cls", []string{"architecture: xlm-roberta\n", "labels: 0=anger, 1=joy, 2=sadness"}},
 		{"tiny-mpnet", []string{"architecture: mpnet\n", "no token types", "relative position bias: 32 buckets, max distance 128"}},
+		{"tiny-modernbert", []string{"architecture: modernbert\n", "no token types",
+			"rotary positions (theta 160000 global, 10000 local); 1 of 3 layers global, the others within 8 tokens each side"}},
 	} {
 		t.Run(tc.model, func(t *testing.T) {
 			dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "models", tc.model))
