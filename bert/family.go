@@ -44,14 +44,12 @@ type family struct {
 	head headLayout
 	// bindExtra binds tensors beyond the shared layer (nil: none).
 	bindExtra func(c *Config, b *binder, w *weights)
-	// bind, when set, replaces the shared binding of embeddings and post-norm layers (names,
-	// bindExtra and pooler unused) for a family whose layers differ (ModernBERT).
-	bind func(c *Config, b *binder) *weights
+	// bind, when set, replaces the shared binding of embeddings, post-norm layers and head (names,
+	// bindExtra, pooler and head unused) for a family whose layers differ (ModernBERT).
+	bind func(c *Config, b *binder, head HeadType) *weights
 	// encode, when set, replaces the shared encoder (embeddings, then post-norm layers): it maps
 	// n token rows to the last hidden state [n, hidden], attending as at says.
 	encode func(m *Model, sc *mlx.Scope, ids, positions []int32, at attender) *mlx.Array
-	// noHead, when not empty, is why the family has no classification head here.
-	noHead string
 }
 
 // positionRule is how a family numbers positions.

@@ -15,12 +15,12 @@ import (
 // the second), a final norm, no token types, and biases only where norm_bias, attention_bias and
 // mlp_bias say. transformers 5 spells the layer kinds layer_types (full_attention,
 // sliding_attention) and the thetas rope_parameters; older configs global_attn_every_n_layers,
-// global_rope_theta and local_rope_theta. Both are read.
+// global_rope_theta and local_rope_theta. Both are read. The classification head pools the first
+// token or the mean (classifier_pooling), then dense, classifier_activation and a norm.
 
 func init() {
 	register(&family{arch: ArchModernBERT, configure: configureModernBERT, render: renderModernBERT,
-		positions: positionsFromZero, padTokenID: 50283, bind: bindModernBERT, encode: encodeModernBERT,
-		noHead: "ModernBERT classification heads are not supported; load the encoder without a head"}, "modernbert")
+		positions: positionsFromZero, padTokenID: 50283, bind: bindModernBERT, encode: encodeModernBERT}, "modernbert")
 }
 
 // ModernBERTConfig holds the fields only ModernBERT has.
@@ -33,6 +33,10 @@ type ModernBERTConfig struct {
 	Sliding []bool
 	// NormBias, AttentionBias and MLPBias say which layers have biases.
 	NormBias, AttentionBias, MLPBias bool
+	// ClassifierPooling ("cls" or "mean"), ClassifierActivation and ClassifierBias shape
+	// ModernBertForSequenceClassification's head.
+	ClassifierPooling, ClassifierActivation string
+	ClassifierBias                          bool
 }
 
 func configureModernBERT(r *fieldReader, c *Config) {
@@ -56,6 +60,15 @@ func configureModernBERT(r *fieldReader, c *Config) {
 	if mb.LocalAttention < 2 && !r.failed("local_attention") {
 		r.fail("local_attention", fmt.Sprintf("must be at least 2, got %d", mb.LocalAttention))
 	}
+	mb.ClassifierPooling = r.str("classifier_pooling", "cls")
+	if mb.ClassifierPooling != "cls" && mb.ClassifierPooling != "mean" {
+		r.fail("classifier_pooling", fmt.Sprintf("%q (want cls or mean)", mb.ClassifierPooling))
+	}
+	mb.ClassifierActivation = r.str("classifier_activation", "gelu")
+	if !contains(activations, mb.ClassifierActivation) {
+		r.fail("classifier_activation", fmt.Sprintf("unknown activation %q", mb.ClassifierActivation))
+	}
+	mb.ClassifierBias = r.bool("classifier_bias", false)
 	mb.Sliding = readLayerTypes(r, c.NumHiddenLayers)
 	mb.GlobalRopeTheta, mb.LocalRopeTheta = readRopeThetas(r)
 	c.ModernBERT = mb
@@ -159,11 +172,13 @@ func renderModernBERT(c *Config, m map[string]any) {
 		"sliding_attention": map[string]any{"rope_type": "default", "rope_theta": mb.LocalRopeTheta},
 	}
 	m["norm_bias"], m["attention_bias"], m["mlp_bias"] = mb.NormBias, mb.AttentionBias, mb.MLPBias
+	m["classifier_pooling"], m["classifier_activation"], m["classifier_bias"] = mb.ClassifierPooling, mb.ClassifierActivation, mb.ClassifierBias
 }
 
-// bindModernBERT binds ModernBertModel's tensors (model. prefix of the task models stripped).
+// bindModernBERT binds ModernBertModel's tensors (model. prefix of the task models stripped) and,
+// when asked, ModernBertForSequenceClassification's head (head.dense, head.norm, classifier).
 // Layers without biases get zero biases, so that they run the shared kernels.
-func bindModernBERT(c *Config, b *binder) *weights {
+func bindModernBERT(c *Config, b *binder, head HeadType) *weights {
 	H, I, mb := c.HiddenSize, c.IntermediateSize, c.ModernBERT
 	lin := func(name string, out, in int, bias bool) linear {
 		if bias {
@@ -192,6 +207,13 @@ func bindModernBERT(c *Config, b *binder) *weights {
 	}
 	final := norm("final_norm")
 	w.finalNorm = &final
+	if head != HeadNone {
+		if labels := headLabels(c, b, "classifier"); labels > 0 {
+			pre, hn := lin("head.dense", H, H, mb.ClassifierBias), norm("head.norm")
+			w.head = &classifierWeights{pre: &pre, preAct: mb.ClassifierActivation, norm: &hn,
+				out: b.linear("classifier", labels, H), meanPool: mb.ClassifierPooling == "mean"}
+		}
+	}
 	return w
 }
 

@@ -150,13 +150,3 @@ func TestModernBERTConfig(t *testing.T) {
 		})
 	}
 }
-
-// TestModernBERTHeadRefused asks for a classification head ModernBERT does not have here: the
-// load fails naming the file and model_type.
-func TestModernBERTHeadRefused(t *testing.T) {
-	c := loadCase(t, "tiny-modernbert.json")
-	_, err := LoadDir(c.ModelDir, Options{Head: HeadMulticlass})
-	if err == nil || !strings.Contains(err.Error(), "config.json") || !strings.Contains(err.Error(), `"model_type"`) {
-		t.Fatalf("head on ModernBERT: %v", err)
-	}
-}

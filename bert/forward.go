@@ -139,10 +139,18 @@ func (m *Model) norm(sc *mlx.Scope, x *mlx.Array, n layerNorm) *mlx.Array {
 
 // activation applies the config's hidden_act with transformers' definitions.
 func (m *Model) activation(sc *mlx.Scope, x *mlx.Array) *mlx.Array {
+	return m.activate(sc, m.Config.HiddenAct, x)
+}
+
+// activate applies the activation of that name (one of activations) with transformers'
+// definitions; "tanh" too, for classification heads.
+func (m *Model) activate(sc *mlx.Scope, name string, x *mlx.Array) *mlx.Array {
 	dt := m.dtype
 	half := sc.Scalar(0.5, dt)
 	one := sc.Scalar(1, dt)
-	switch m.Config.HiddenAct {
+	switch name {
+	case "tanh":
+		return sc.Tanh(x)
 	case "relu":
 		return sc.Maximum(x, sc.Scalar(0, dt))
 	case "silu", "swish":

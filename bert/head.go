@@ -33,9 +33,6 @@ func ParseHead(s string) (HeadType, error) {
 func checkHead(c *Config, h HeadType, file string) error {
 	want := map[HeadType]string{HeadMulticlass: "single_label_classification", HeadBinary: "single_label_classification",
 		HeadMultilabel: "multi_label_classification", HeadRegression: "regression"}[h]
-	if f := familyOf(c.Arch); f != nil && f.noHead != "" {
-		return &ConfigError{File: file, Field: "model_type", Msg: fmt.Sprintf("%s: %s", c.Arch, f.noHead)}
-	}
 	if c.ProblemType != "" && c.ProblemType != want && !(h == HeadBinary && c.ProblemType == "multi_label_classification") {
 		return &ConfigError{File: file, Field: "problem_type", Msg: fmt.Sprintf("the checkpoint is %q, which contradicts head %q", c.ProblemType, h)}
 	}
@@ -78,10 +75,17 @@ func (m *Model) Logits(sc *mlx.Scope, e *Encoded) (*mlx.Array, error) {
 		return nil, fmt.Errorf("%s was loaded without a classification head", m.Dir)
 	}
 	x := firstToken(sc, e.LastHidden, e.p.rows, m.Config.HiddenSize)
-	if hd.preAct == "relu" {
-		x = sc.Maximum(m.dense(sc, x, hd.pre), sc.Scalar(0, m.dtype))
-	} else { // BERT's pooler, RoBERTa's and MPNet's classifier.dense
-		x = sc.Tanh(m.dense(sc, x, hd.pre))
+	if hd.meanPool {
+		no := false
+		pooled, err := m.Pool(sc, e, EmbedOptions{Pooling: PoolMean, Normalize: &no})
+		if err != nil {
+			return nil, err
+		}
+		x = sc.AsType(pooled, m.dtype)
+	}
+	x = m.activate(sc, hd.preAct, m.dense(sc, x, hd.pre))
+	if hd.norm != nil {
+		x = m.norm(sc, x, *hd.norm)
 	}
 	return sc.AsType(m.dense(sc, x, &hd.out), mlx.Float32), sc.Err()
 }

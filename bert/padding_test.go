@@ -25,6 +25,7 @@ var goldenModels = []struct {
 	{"tiny-modernbert", HeadNone},
 	{"tiny-xlm-roberta-cls", HeadMulticlass},
 	{"tiny-mpnet-cls", HeadMulticlass},
+	{"tiny-modernbert-cls", HeadMulticlass},
 }
 
 // TestGoldenPaddingInvariance runs each golden file's short row alone and padded beside a row of

@@ -33,11 +33,14 @@ type weights struct {
 	finalNorm      *layerNorm // ModernBERT's final_norm
 }
 
-// classifierWeights are a sequence-classification head: preAct(pre(first token)), then out.
+// classifierWeights are a sequence-classification head: out(norm(preAct(pre(x)))), x the first
+// token, or the mask-aware mean of the tokens when meanPool is set.
 type classifierWeights struct {
-	pre    *linear // BERT: pooler; DistilBERT: pre_classifier; RoBERTa, MPNet: classifier.dense
-	preAct string  // "tanh" or "relu"
-	out    linear
+	pre      *linear    // BERT: pooler; DistilBERT: pre_classifier; RoBERTa, MPNet: classifier.dense; ModernBERT: head.dense
+	preAct   string     // an activation name: "tanh", "relu", "gelu", …
+	norm     *layerNorm // ModernBERT: head.norm; nil elsewhere
+	out      linear
+	meanPool bool // ModernBERT's classifier_pooling "mean"
 }
 
 func (w *weights) all() []*mlx.Array {
@@ -77,11 +80,7 @@ func (w *weights) close() {
 func bindWeights(c *Config, b *binder, head HeadType) *weights {
 	f := familyOf(c.Arch)
 	if f.bind != nil {
-		w := f.bind(c, b)
-		if head != HeadNone {
-			b.problems = append(b.problems, fmt.Sprintf("%s: %s", c.Arch, f.noHead))
-		}
-		return w
+		return f.bind(c, b, head)
 	}
 	n := f.names
 	H, I := c.HiddenSize, c.IntermediateSize
@@ -120,17 +119,25 @@ func bindWeights(c *Config, b *binder, head HeadType) *weights {
 	return w
 }
 
-func bindHead(c *Config, hl headLayout, b *binder, w *weights) *classifierWeights {
+// headLabels is the number of outputs of the head whose last layer is out: its weight's rows, else
+// config.json's labels. 0 (recorded as a problem) means the checkpoint has no head.
+func headLabels(c *Config, b *binder, out string) int {
 	labels := c.NumLabels()
-	if t, ok := b.tensors[hl.out+".weight"]; ok && len(t.Shape) == 2 {
+	if t, ok := b.tensors[out+".weight"]; ok && len(t.Shape) == 2 {
 		labels = t.Shape[0]
 	}
 	if b.random != nil {
 		labels = max(labels, 1)
 	}
-	H := c.HiddenSize
 	if labels == 0 {
 		b.problems = append(b.problems, "no sequence-classification head: config.json has no id2label and the checkpoint no classifier weights (it is a bare encoder); load it without a head")
+	}
+	return labels
+}
+
+func bindHead(c *Config, hl headLayout, b *binder, w *weights) *classifierWeights {
+	H, labels := c.HiddenSize, headLabels(c, b, hl.out)
+	if labels == 0 {
 		return nil
 	}
 	hd := &classifierWeights{out: b.linear(hl.out, labels, H), preAct: hl.preAct}

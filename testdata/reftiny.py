@@ -17,6 +17,7 @@ from transformers import (
     DistilBertForSequenceClassification,
     DistilBertModel,
     ModernBertConfig,
+    ModernBertForSequenceClassification,
     ModernBertModel,
     MPNetConfig,
     MPNetForSequenceClassification,
@@ -257,6 +258,7 @@ LABELS = {
     "tiny-distilbert-cls": ["contradiction", "entailment", "neutral"],
     "tiny-xlm-roberta-cls": ["anger", "joy", "sadness"],
     "tiny-mpnet-cls": ["contradiction", "entailment", "neutral"],
+    "tiny-modernbert-cls": ["negative", "neutral", "positive"],
 }
 
 
@@ -287,10 +289,13 @@ HEADS = {
         **labelled("tiny-xlm-roberta-cls", "single_label_classification")), 10, d),
     "tiny-mpnet-cls": lambda d: classifier(MPNetForSequenceClassification, mpnet_config(
         architectures=["MPNetForSequenceClassification"], **labelled("tiny-mpnet-cls", "single_label_classification")), 12, d),
+    "tiny-modernbert-cls": lambda d: classifier(ModernBertForSequenceClassification, modernbert_config(
+        architectures=["ModernBertForSequenceClassification"], classifier_pooling="mean",
+        **labelled("tiny-modernbert-cls", "single_label_classification")), 14, d),
 }
 
 # Heads whose model has no token type embedding (their rows carry type 0) and which pad with id 1.
-NO_TOKEN_TYPES = ("tiny-distilbert-cls", "tiny-xlm-roberta-cls", "tiny-mpnet-cls")
+NO_TOKEN_TYPES = ("tiny-distilbert-cls", "tiny-xlm-roberta-cls", "tiny-mpnet-cls", "tiny-modernbert-cls")
 PAD_ID = {"tiny-xlm-roberta-cls": ROBERTA_PAD, "tiny-mpnet-cls": ROBERTA_PAD, "tiny-roberta": ROBERTA_PAD,
           "tiny-mpnet": ROBERTA_PAD}
 
