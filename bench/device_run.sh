@@ -10,7 +10,8 @@
 #                    nvidia-* wheels of python3's site-packages beside it, check the libraries load
 #   info             GPU, driver and library versions
 #   "parity [SHAPE:ROWS...]"  GPU against CPU float32 (gpucheck) for the tiny test models, the shrunk
-#                    real MiniLM in .gpu/minilm-v2048 when present, and random-weight shapes
+#                    real MiniLM in .gpu/minilm-v2048 and the folders of .gpu/models
+#                    (bench/make_arch_models.py) when present, and random-weight shapes
 #                    (default minilm-l6:8 bert-base:4); the real-weight ones also against
 #                    transformers (bench/gpu_parity.py)
 #   peak             the float16 and float32 matmul peak through MLX
@@ -66,7 +67,8 @@ info() {
 
 parity() {
 	local m
-	for m in testdata/models/tiny-bert testdata/models/tiny-distilbert "$pack/minilm-v2048"; do
+	# $pack/models: bench/make_arch_models.py (MPNet, ModernBERT with a head size the packed kernel takes).
+	for m in testdata/models/tiny-bert testdata/models/tiny-distilbert "$pack/minilm-v2048" "$pack"/models/*; do
 		[ -d "$m" ] || continue
 		say "parity $m"
 		gpucheck -model "$m" -dump "$out/parity-$(basename "$m").json" | record

@@ -21,14 +21,14 @@ import sys
 
 HALF_TYPES = ["__half", "__nv_bfloat16"]
 # name: (inputs, outputs, template constants, element types); inputs named in SCALARS are float32
-# scalars, those in INTS int32 arrays. A constant given as a dict is picked by element type.
+# (scalars, or the attention's bias table), those in INTS int32 arrays. A constant given as a dict is picked by element type.
 KERNELS = {
     "kAddLayerNorm": (["x", "r", "w", "b", "eps"], ["y"], {"H": 768, "PER": 32}, HALF_TYPES + ["float"]),
     "kMaskedSoftmax": (["s", "mask", "scale"], ["p"], {"PER": 8}, HALF_TYPES + ["float"]),
-    "kAttentionVarlen": (["qkv", "offsets", "meta", "scale"], ["out"],
+    "kAttentionVarlen": (["qkv", "offsets", "meta", "scale", "bias"], ["out"],
                          {"HD": 64, "H": 768, "BF16": {"__half": 0, "__nv_bfloat16": 1}}, HALF_TYPES),
 }
-SCALARS = {"eps", "scale"}
+SCALARS = {"eps", "scale", "bias"}
 INTS = {"offsets", "meta"}
 SOURCES = ["shim_cuda_kernels.cpp", "shim_cuda_attention.cpp"]
 HEADER = """#include <cuda_fp16.h>

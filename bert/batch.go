@@ -6,6 +6,7 @@ import "fmt"
 type Batch struct {
 	InputIDs [][]int32
 	// TokenTypeIDs is optional (nil = all zeros); when given, one slice per row of the row's length.
+	// Models without token types (Model.UsesTokenTypes false) ignore it.
 	TokenTypeIDs [][]int32
 	// AttentionMask is optional (nil = every token of a row is attended); when given, one slice
 	// per row of the row's length, 1 = token, 0 = padding.
@@ -46,32 +47,24 @@ func (c *Config) pad(b *Batch) (*padded, error) {
 	n := p.rows * L
 	p.ids, p.types, p.positions, p.mask = make([]int32, n), make([]int32, n), make([]int32, n), make([]bool, n)
 	pad := int32(c.PadTokenID)
-	offset := int32(c.PositionOffset())
+	types := c.UsesTokenTypes() && b.TokenTypeIDs != nil
 	for i, row := range b.InputIDs {
 		base := i * L
-		next := offset
+		c.rowPositions(row, p.positions[base:base+L])
 		for j := 0; j < L; j++ {
 			k := base + j
 			p.ids[k] = pad
-			p.positions[k] = int32(j)
-			if offset > 0 {
-				p.positions[k] = pad // RoBERTa: padding positions point at padding_idx
-			}
 			if j >= len(row) {
 				continue
 			}
 			p.ids[k] = row[j]
-			if b.TokenTypeIDs != nil {
+			if types {
 				p.types[k] = b.TokenTypeIDs[i][j]
 			}
 			attend := b.AttentionMask == nil || b.AttentionMask[i][j] != 0
 			p.mask[k] = attend
 			if attend {
 				p.counts[i]++
-			}
-			if offset > 0 && row[j] != pad {
-				p.positions[k] = next
-				next++
 			}
 		}
 	}
@@ -91,13 +84,13 @@ func (c *Config) checkRow(b *Batch, i int) error {
 			return &InputError{Row: i, Field: "input_ids", Msg: fmt.Sprintf("token %d is id %d, outside the vocabulary [0, %d)", j, id, c.VocabSize)}
 		}
 	}
-	if b.TokenTypeIDs != nil {
+	if b.TokenTypeIDs != nil && c.UsesTokenTypes() {
 		if i >= len(b.TokenTypeIDs) || len(b.TokenTypeIDs[i]) != len(row) {
 			return &InputError{Row: i, Field: "token_type_ids", Msg: "length differs from input_ids"}
 		}
 		for j, t := range b.TokenTypeIDs[i] {
-			if t < 0 || (int(t) >= c.TypeVocabSize && !(t == 0 && c.TypeVocabSize == 0)) {
-				return &InputError{Row: i, Field: "token_type_ids", Msg: fmt.Sprintf("token %d has type %d, outside [0, %d)", j, t, max(c.TypeVocabSize, 1))}
+			if t < 0 || int(t) >= c.TypeVocabSize {
+				return &InputError{Row: i, Field: "token_type_ids", Msg: fmt.Sprintf("token %d has type %d, outside [0, %d)", j, t, c.TypeVocabSize)}
 			}
 		}
 	}
@@ -117,4 +110,32 @@ func (c *Config) checkRow(b *Batch, i int) error {
 		}
 	}
 	return nil
+}
+
+// rowPositions writes the position ids of row, padded to len(out), into out. Under the RoBERTa
+// rule (Config.PositionOffset > 0) tokens count from padding_idx+1 and every padding token, in
+// the row or after it, has position padding_idx, as transformers' create_position_ids_from_input_ids;
+// otherwise positions are the columns 0, 1, 2, ….
+func (c *Config) rowPositions(row, out []int32) {
+	next, pad := int32(c.PositionOffset()), int32(c.PadTokenID)
+	for j := range out {
+		switch {
+		case next == 0:
+			out[j] = int32(j)
+		case j < len(row) && row[j] != pad:
+			out[j] = next
+			next++
+		default:
+			out[j] = pad
+		}
+	}
+}
+
+// padPosition is the position id of a padding token in column j: padding_idx under the RoBERTa
+// rule, j otherwise.
+func (c *Config) padPosition(j int) int32 {
+	if c.PositionOffset() > 0 {
+		return int32(c.PadTokenID)
+	}
+	return int32(j)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strings"
 
@@ -21,12 +22,19 @@ type binder struct {
 	dtype    mlx.Dtype
 	sc       *mlx.Scope
 	arrays   []*mlx.Array // created and kept; evaluated together at the end
+	// random, when set, makes up every tensor asked for (Options.RandomInit): biases 0, norm
+	// scales 1, everything else normal(0, 0.02), as transformers initialises a fresh model.
+	random *rand.Rand
 }
 
 func newBinder(ck *checkpoint.Checkpoint, dtype mlx.Dtype, sc *mlx.Scope) *binder {
 	b := &binder{tensors: map[string]checkpoint.Tensor{}, stored: map[string]string{}, used: map[string]bool{}, dtype: dtype, sc: sc}
+	canonical := hfName
+	if ck.Format == checkpoint.FormatNPZ {
+		canonical = canonicalName
+	}
 	for name, t := range ck.Tensors {
-		if canon, ok := canonicalName(name); ok {
+		if canon, ok := canonical(name); ok {
 			b.tensors[canon] = t
 			b.stored[canon] = name
 		}
@@ -34,10 +42,58 @@ func newBinder(ck *checkpoint.Checkpoint, dtype mlx.Dtype, sc *mlx.Scope) *binde
 	return b
 }
 
-func (b *binder) has(name string) bool { _, ok := b.tensors[name]; return ok }
+// newRandomBinder is a binder that makes up every tensor (see binder.random).
+func newRandomBinder(seed uint64, dtype mlx.Dtype, sc *mlx.Scope) *binder {
+	b := newBinder(&checkpoint.Checkpoint{Tensors: map[string]checkpoint.Tensor{}}, dtype, sc)
+	b.random = rand.New(rand.NewPCG(seed, 0x5eed))
+	return b
+}
+
+func (b *binder) has(name string) bool { _, ok := b.tensors[name]; return ok || b.random != nil }
+
+// makeUp is a random tensor for name (see binder.random).
+func (b *binder) makeUp(name string, shape []int) checkpoint.Tensor {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	v := make([]float32, n)
+	norm := strings.Contains(strings.ToLower(name), "norm") && strings.HasSuffix(name, ".weight")
+	for i := range v {
+		switch {
+		case strings.HasSuffix(name, ".bias"):
+		case norm:
+			v[i] = 1
+		default:
+			v[i] = float32(b.random.NormFloat64() * 0.02)
+		}
+	}
+	return checkpoint.Tensor{DType: checkpoint.F32, Shape: shape, Data: float32Bytes(v)}
+}
+
+// zeros is a tensor of zeros, the bias of a layer the checkpoint has none for (ModernBERT's
+// norm_bias, attention_bias and mlp_bias false), so that every layer runs the same kernels.
+func (b *binder) zeros(shape ...int) *mlx.Array {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return b.upload(checkpoint.F32, make([]byte, 4*n), shape)
+}
+
+// derived keeps an array computed from bound ones, to be evaluated with them.
+func (b *binder) derived(a *mlx.Array) *mlx.Array {
+	if a != nil {
+		b.arrays = append(b.arrays, b.sc.Keep(a))
+	}
+	return a
+}
 
 // host returns the tensor's data checked against shape, or records a problem.
 func (b *binder) host(name string, shape ...int) (checkpoint.Tensor, bool) {
+	if _, ok := b.tensors[name]; !ok && b.random != nil {
+		b.tensors[name], b.stored[name] = b.makeUp(name, shape), name
+	}
 	t, ok := b.tensors[name]
 	if !ok {
 		b.problems = append(b.problems, fmt.Sprintf("missing %s %v", name, shape))
@@ -119,25 +175,12 @@ func (b *binder) upload(dt checkpoint.DType, data []byte, shape []int) *mlx.Arra
 	return a
 }
 
-// fill makes a constant tensor (used by explicit random initialisation).
-func (b *binder) constant(value float32, shape ...int) *mlx.Array {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	v := make([]float32, n)
-	for i := range v {
-		v[i] = value
-	}
-	return b.fromFloat32(v, shape)
-}
-
-func (b *binder) fromFloat32(v []float32, shape []int) *mlx.Array {
+func float32Bytes(v []float32) []byte {
 	data := make([]byte, 4*len(v))
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(data[4*i:], math.Float32bits(x))
 	}
-	return b.upload(checkpoint.F32, data, shape)
+	return data
 }
 
 // err reports every problem at once, or nil.

@@ -14,12 +14,15 @@ import (
 // Arch is a model architecture.
 type Arch string
 
-// The architectures this package runs.
+// The architectures this package runs, named by their config.json model_type. Each is a family
+// registered in its own file (see family.go).
 const (
 	ArchBERT       Arch = "bert"
 	ArchDistilBERT Arch = "distilbert"
 	ArchRoBERTa    Arch = "roberta"
 	ArchXLMRoBERTa Arch = "xlm-roberta"
+	ArchMPNet      Arch = "mpnet"
+	ArchModernBERT Arch = "modernbert"
 )
 
 // Activations accepted for hidden_act / activation.
@@ -35,12 +38,16 @@ type Config struct {
 	IntermediateSize      int
 	VocabSize             int
 	MaxPositionEmbeddings int
-	TypeVocabSize         int // 0 for DistilBERT
+	TypeVocabSize         int // 0 for architectures without token types (DistilBERT, MPNet)
 	LayerNormEps          float64
 	HiddenAct             string
 	PadTokenID            int
 	// SinusoidalPositions is DistilBERT's sinusoidal_pos_embds.
 	SinusoidalPositions bool
+	// RelativeBuckets is MPNet's relative_attention_num_buckets (0 for other architectures).
+	RelativeBuckets int
+	// ModernBERT holds ModernBERT's own fields (nil for other architectures).
+	ModernBERT *ModernBERTConfig
 	// ID2Label and Label2ID are the classification labels (empty for a bare encoder).
 	ID2Label    map[int]string
 	Label2ID    map[string]int
@@ -62,14 +69,18 @@ func (c *Config) HeadDim() int { return c.HiddenSize / c.NumAttentionHeads }
 // NumLabels is the number of classifier outputs the labels describe.
 func (c *Config) NumLabels() int { return len(c.ID2Label) }
 
-// PositionOffset is the first position id of a real token: RoBERTa-style models count positions
-// from padding_idx+1, BERT and DistilBERT from 0.
+// PositionOffset is the first position id of a real token: RoBERTa, XLM-R and MPNet count
+// positions from padding_idx+1, BERT and DistilBERT from 0.
 func (c *Config) PositionOffset() int {
-	if c.Arch == ArchRoBERTa || c.Arch == ArchXLMRoBERTa {
+	if f := familyOf(c.Arch); f != nil && f.positions == positionsAfterPadding {
 		return c.PadTokenID + 1
 	}
 	return 0
 }
+
+// UsesTokenTypes reports whether the architecture has a token type embedding. Models without one
+// (DistilBERT, MPNet) ignore token_type_ids, as transformers does.
+func (c *Config) UsesTokenTypes() bool { return c.TypeVocabSize > 0 }
 
 // MaxSequenceLength is the longest input the position table allows.
 func (c *Config) MaxSequenceLength() int { return c.MaxPositionEmbeddings - c.PositionOffset() }
@@ -97,44 +108,30 @@ func LoadConfig(path string) (*Config, error) {
 	return FromHFConfig(path, data)
 }
 
-// FromHFConfig parses a Hugging Face config.json (BERT, DistilBERT, RoBERTa, XLM-R, or the same
-// files written by MLX converters). name is used in error messages.
+// FromHFConfig parses a Hugging Face config.json of a registered architecture (BERT, DistilBERT,
+// RoBERTa, XLM-R, MPNet, or the same files written by MLX converters). name is used in error
+// messages.
 func FromHFConfig(name string, data []byte) (*Config, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, &ConfigError{File: name, Msg: "not a JSON object: " + err.Error()}
 	}
 	r := &fieldReader{file: name, raw: raw}
-	c := &Config{Arch: detectArch(r)}
-	if c.Arch == "" {
-		return nil, r.errs.join(&ConfigError{File: name, Field: "model_type", Msg: fmt.Sprintf("unsupported model type %s (want bert, distilbert, roberta or xlm-roberta)", r.rawString("model_type"))})
+	f, err := detectFamily(r)
+	if err != nil {
+		return nil, err
 	}
-	if c.Arch == ArchDistilBERT {
-		c.HiddenSize = r.int("dim", true)
-		c.NumHiddenLayers = r.int("n_layers", true)
-		c.NumAttentionHeads = r.int("n_heads", true)
-		c.IntermediateSize = r.int("hidden_dim", true)
-		c.HiddenAct = r.str("activation", "gelu")
-		c.SinusoidalPositions = r.bool("sinusoidal_pos_embds", false)
-		c.LayerNormEps = 1e-12 // fixed in DistilBERT
-	} else {
-		c.HiddenSize = r.int("hidden_size", true)
-		c.NumHiddenLayers = r.int("num_hidden_layers", true)
-		c.NumAttentionHeads = r.int("num_attention_heads", true)
-		c.IntermediateSize = r.int("intermediate_size", true)
-		c.TypeVocabSize = r.int("type_vocab_size", true)
-		c.LayerNormEps = r.float("layer_norm_eps", true)
-		c.HiddenAct = r.str("hidden_act", "gelu")
-		if pe := r.str("position_embedding_type", "absolute"); pe != "absolute" {
-			r.fail("position_embedding_type", fmt.Sprintf("%q is not supported (only absolute)", pe))
-		}
-	}
+	c := &Config{Arch: f.arch}
 	c.VocabSize = r.int("vocab_size", true)
 	c.MaxPositionEmbeddings = r.int("max_position_embeddings", true)
-	c.PadTokenID = r.int("pad_token_id", false)
+	c.PadTokenID = f.padTokenID
+	if _, ok := raw["pad_token_id"]; ok {
+		c.PadTokenID = r.int("pad_token_id", false)
+	}
 	c.ProblemType = r.str("problem_type", "")
 	c.ID2Label, c.Label2ID = r.labels()
 	c.Quantization = r.quantization()
+	f.configure(r, c)
 	c.validate(r)
 	if err := r.errs.err(); err != nil {
 		return nil, err
@@ -142,28 +139,8 @@ func FromHFConfig(name string, data []byte) (*Config, error) {
 	return c, nil
 }
 
-func detectArch(r *fieldReader) Arch {
-	switch r.rawString("model_type") {
-	case "bert", "":
-		if _, ok := r.raw["dim"]; ok {
-			return ArchDistilBERT
-		}
-		return ArchBERT
-	case "distilbert":
-		return ArchDistilBERT
-	case "roberta":
-		return ArchRoBERTa
-	case "xlm-roberta":
-		return ArchXLMRoBERTa
-	}
-	return ""
-}
-
 func (c *Config) validate(r *fieldReader) {
-	heads := "num_attention_heads"
-	if c.Arch == ArchDistilBERT {
-		heads = "n_heads"
-	}
+	heads := r.name("num_attention_heads", "n_heads")
 	positive := func(field string, v int) {
 		if v <= 0 && !r.failed(field) {
 			r.fail(field, fmt.Sprintf("must be positive, got %d", v))
@@ -179,12 +156,6 @@ func (c *Config) validate(r *fieldReader) {
 	}
 	if c.NumAttentionHeads > 0 && c.HiddenSize > 0 && c.HiddenSize%c.NumAttentionHeads != 0 {
 		r.fail(heads, fmt.Sprintf("%d heads do not divide the hidden size %d", c.NumAttentionHeads, c.HiddenSize))
-	}
-	if c.Arch != ArchDistilBERT && c.TypeVocabSize <= 0 && !r.failed("type_vocab_size") {
-		r.fail("type_vocab_size", fmt.Sprintf("must be positive, got %d", c.TypeVocabSize))
-	}
-	if !(c.LayerNormEps > 0 && c.LayerNormEps < 1) && c.Arch != ArchDistilBERT && !r.failed("layer_norm_eps") {
-		r.fail("layer_norm_eps", fmt.Sprintf("must be in (0, 1), got %g", c.LayerNormEps))
 	}
 	if !contains(activations, c.HiddenAct) {
 		r.fail(r.name("hidden_act", "activation"), fmt.Sprintf("unknown activation %q (want one of %s)", c.HiddenAct, strings.Join(activations, ", ")))
@@ -214,8 +185,8 @@ func (c *Config) validate(r *fieldReader) {
 	}
 }
 
-// ToHFConfig renders the config as a Hugging Face config.json object (BERT names, or
-// DistilBERT's for that architecture). FromHFConfig(ToHFConfig(c)) gives c back.
+// ToHFConfig renders the config as a Hugging Face config.json object, in the field names of its
+// architecture. FromHFConfig(ToHFConfig(c)) gives c back.
 func (c *Config) ToHFConfig() map[string]any {
 	m := map[string]any{
 		"model_type":              string(c.Arch),
@@ -223,12 +194,8 @@ func (c *Config) ToHFConfig() map[string]any {
 		"max_position_embeddings": c.MaxPositionEmbeddings,
 		"pad_token_id":            c.PadTokenID,
 	}
-	if c.Arch == ArchDistilBERT {
-		m["dim"], m["n_layers"], m["n_heads"], m["hidden_dim"] = c.HiddenSize, c.NumHiddenLayers, c.NumAttentionHeads, c.IntermediateSize
-		m["activation"], m["sinusoidal_pos_embds"] = c.HiddenAct, c.SinusoidalPositions
-	} else {
-		m["hidden_size"], m["num_hidden_layers"], m["num_attention_heads"], m["intermediate_size"] = c.HiddenSize, c.NumHiddenLayers, c.NumAttentionHeads, c.IntermediateSize
-		m["type_vocab_size"], m["layer_norm_eps"], m["hidden_act"] = c.TypeVocabSize, c.LayerNormEps, c.HiddenAct
+	if f := familyOf(c.Arch); f != nil {
+		f.render(c, m)
 	}
 	if len(c.ID2Label) > 0 {
 		id2 := map[string]string{}
@@ -402,4 +369,34 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Traits describes, one phrase each, how the architecture treats its inputs: its position rule,
+// its token types and the attention shaping it adds (for bertbatch inspect).
+func (c *Config) Traits() []string {
+	var out []string
+	if off := c.PositionOffset(); off > 0 {
+		out = append(out, fmt.Sprintf("positions from padding_idx+1 = %d (pad id %d), rows up to %d tokens", off, c.PadTokenID, c.MaxSequenceLength()))
+	} else {
+		out = append(out, fmt.Sprintf("positions from 0, rows up to %d tokens", c.MaxSequenceLength()))
+	}
+	if c.UsesTokenTypes() {
+		out = append(out, fmt.Sprintf("%d token type(s)", c.TypeVocabSize))
+	} else {
+		out = append(out, "no token types (token_type_ids are ignored)")
+	}
+	if mb := c.ModernBERT; mb != nil {
+		global := 0
+		for _, s := range mb.Sliding {
+			if !s {
+				global++
+			}
+		}
+		out = append(out, fmt.Sprintf("rotary positions (theta %g global, %g local); %d of %d layers global, the others within %d tokens each side",
+			mb.GlobalRopeTheta, mb.LocalRopeTheta, global, len(mb.Sliding), mb.LocalAttention/2))
+	}
+	if c.RelativeBuckets > 0 {
+		out = append(out, fmt.Sprintf("relative position bias: %d buckets, max distance %d, shared by all layers", c.RelativeBuckets, mpnetMaxDistance))
+	}
+	return out
 }

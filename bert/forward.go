@@ -35,17 +35,30 @@ func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
 		return m.forwardPacked(sc, p, pk), sc.Err()
 	}
 	B, L, H := p.rows, p.length, m.Config.HiddenSize
-	x := m.embeddings(sc, p.ids, p.positions, p.types)
 	keep := keepMask(sc, p)
-	x = m.layers(sc, x, m.newPaddedAttention(sc, keep, B, L))
+	x := m.encode(sc, p.ids, p.positions, p.types, m.newPaddedAttention(sc, keep, B, L))
 	out := &Encoded{LastHidden: sc.Reshape(x, B, L, H), Mask: keep, Counts: p.counts, p: p}
 	return out, sc.Err()
 }
 
-// embeddings is LayerNorm(word + position + token type embeddings) of n tokens, as [n, hidden].
+// encode runs the model's family on n token rows (a padded grid or packed sequences, as at
+// says): the last hidden state [n, hidden]. Families without an encoder of their own run the
+// shared one: embeddings, then post-norm layers.
+func (m *Model) encode(sc *mlx.Scope, ids, positions, types []int32, at attender) *mlx.Array {
+	if f := familyOf(m.Config.Arch); f.encode != nil {
+		return f.encode(m, sc, ids, positions, at)
+	}
+	return m.layers(sc, m.embeddings(sc, ids, positions, types), at)
+}
+
+// embeddings is LayerNorm(word + position + token type embeddings) of n tokens, as [n, hidden];
+// a model without a position or token type table adds none.
 func (m *Model) embeddings(sc *mlx.Scope, ids, positions, types []int32) *mlx.Array {
 	w, n := m.w, len(ids)
-	x := sc.Add(sc.Take(w.word, sc.FromInt32(ids, n), 0), sc.Take(w.pos, sc.FromInt32(positions, n), 0))
+	x := sc.Take(w.word, sc.FromInt32(ids, n), 0)
+	if w.pos != nil {
+		x = sc.Add(x, sc.Take(w.pos, sc.FromInt32(positions, n), 0))
+	}
 	if w.typ != nil {
 		x = sc.Add(x, sc.Take(w.typ, sc.FromInt32(types, n), 0))
 	}
@@ -60,21 +73,21 @@ func keepMask(sc *mlx.Scope, p *padded) *mlx.Array {
 // layers runs x [rows, hidden] through every encoder layer.
 func (m *Model) layers(sc *mlx.Scope, x *mlx.Array, at attender) *mlx.Array {
 	for i := range m.w.layers {
-		x = m.scopedBlock(sc, &m.w.layers[i], x, at)
+		x = scoped(sc, func(inner *mlx.Scope) *mlx.Array { return m.block(inner, &m.w.layers[i], x, at) })
 	}
 	return x
 }
 
-// scopedBlock builds one layer in a scope of its own and drops every intermediate handle as soon
-// as the layer's graph is built: the lazy graph keeps what evaluation needs, and MLX can free each
-// buffer once its last consumer has run instead of holding a whole batch's activations.
-func (m *Model) scopedBlock(sc *mlx.Scope, l *layer, x *mlx.Array, at attender) *mlx.Array {
+// scoped builds one layer (build) in a scope of its own and drops every intermediate handle as
+// soon as the layer's graph is built: the lazy graph keeps what evaluation needs, and MLX can free
+// each buffer once its last consumer has run instead of holding a whole batch's activations.
+func scoped(sc *mlx.Scope, build func(inner *mlx.Scope) *mlx.Array) *mlx.Array {
 	if sc.Err() != nil {
 		return nil
 	}
 	inner := mlx.NewScope(sc.Stream())
 	defer inner.Close()
-	out := m.block(inner, l, x, at)
+	out := build(inner)
 	if err := inner.Err(); err != nil {
 		sc.Fail(err)
 		return nil
@@ -126,10 +139,18 @@ func (m *Model) norm(sc *mlx.Scope, x *mlx.Array, n layerNorm) *mlx.Array {
 
 // activation applies the config's hidden_act with transformers' definitions.
 func (m *Model) activation(sc *mlx.Scope, x *mlx.Array) *mlx.Array {
+	return m.activate(sc, m.Config.HiddenAct, x)
+}
+
+// activate applies the activation of that name (one of activations) with transformers'
+// definitions; "tanh" too, for classification heads.
+func (m *Model) activate(sc *mlx.Scope, name string, x *mlx.Array) *mlx.Array {
 	dt := m.dtype
 	half := sc.Scalar(0.5, dt)
 	one := sc.Scalar(1, dt)
-	switch m.Config.HiddenAct {
+	switch name {
+	case "tanh":
+		return sc.Tanh(x)
 	case "relu":
 		return sc.Maximum(x, sc.Scalar(0, dt))
 	case "silu", "swish":

@@ -404,11 +404,15 @@ func cosine(a, b []float32) float64 {
 	return ab / math.Sqrt(aa*bb)
 }
 
-// TestGoldenEncoders runs tiny-bert and tiny-distilbert in every dtype, on the golden batch padded
-// and unpadded, against transformers' last_hidden_state and pooler_output and
-// sentence-transformers' pooling modes and sentence_embedding.
+// goldenEncoders are the golden files of bare encoders with a sentence-transformers pipeline, one
+// per architecture.
+var goldenEncoders = []string{"tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-mpnet", "tiny-modernbert"}
+
+// TestGoldenEncoders runs every golden encoder in every dtype, on the golden batch padded and
+// unpadded, against transformers' last_hidden_state and pooler_output and sentence-transformers'
+// pooling modes and sentence_embedding.
 func TestGoldenEncoders(t *testing.T) {
-	for _, name := range []string{"tiny-bert", "tiny-distilbert"} {
+	for _, name := range goldenEncoders {
 		c := loadCase(t, name+".json")
 		for _, dt := range dtypes {
 			m := loadModel(t, c.ModelDir, Options{Dtype: dt.dtype})

@@ -59,11 +59,7 @@ func (c *Config) widen(p *padded, L int) *padded {
 		copy(w.positions[to:], p.positions[from:from+p.length])
 		copy(w.mask[to:], p.mask[from:from+p.length])
 		for j := p.length; j < L; j++ {
-			w.ids[to+j] = pad
-			w.positions[to+j] = int32(j)
-			if c.PositionOffset() > 0 {
-				w.positions[to+j] = pad // RoBERTa: padding positions point at padding_idx
-			}
+			w.ids[to+j], w.positions[to+j] = pad, c.padPosition(j)
 		}
 	}
 	return w

@@ -81,11 +81,17 @@ func (m *Model) Logits(sc *mlx.Scope, e *Encoded) (*mlx.Array, error) {
 		return nil, fmt.Errorf("%s was loaded without a classification head", m.Dir)
 	}
 	x := firstToken(sc, e.LastHidden, e.p.rows, m.Config.HiddenSize)
-	switch m.Config.Arch {
-	case ArchDistilBERT:
-		x = sc.Maximum(m.dense(sc, x, hd.pre), sc.Scalar(0, m.dtype))
-	default: // BERT pooler, RoBERTa classifier.dense: both tanh
-		x = sc.Tanh(m.dense(sc, x, hd.pre))
+	if hd.meanPool {
+		no := false
+		pooled, err := m.Pool(sc, e, EmbedOptions{Pooling: PoolMean, Normalize: &no})
+		if err != nil {
+			return nil, err
+		}
+		x = sc.AsType(pooled, m.dtype)
+	}
+	x = m.activate(sc, hd.preAct, m.dense(sc, x, hd.pre))
+	if hd.norm != nil {
+		x = m.norm(sc, x, *hd.norm)
 	}
 	return sc.AsType(m.dense(sc, x, &hd.out), mlx.Float32), sc.Err()
 }

@@ -52,6 +52,10 @@ type Model struct {
 // Dtype is the compute dtype.
 func (m *Model) Dtype() mlx.Dtype { return m.dtype }
 
+// UsesTokenTypes reports whether the model reads Batch.TokenTypeIDs. Models without a token type
+// embedding (DistilBERT, MPNet, ModernBERT) ignore them, as transformers does.
+func (m *Model) UsesTokenTypes() bool { return m.Config.UsesTokenTypes() }
+
 // LoadDir loads a model folder: config.json, the weights (safetensors, sharded safetensors,
 // pytorch_model.bin or weights.npz) and the sentence-transformers files when present.
 func LoadDir(dir string, opts Options) (*Model, error) {
@@ -103,14 +107,13 @@ func LoadDir(dir string, opts Options) (*Model, error) {
 func (m *Model) bind(s *mlx.Stream, ck *checkpoint.Checkpoint, opts Options) error {
 	sc := mlx.NewScope(s)
 	defer sc.Close()
-	b := newBinder(&checkpoint.Checkpoint{Tensors: map[string]checkpoint.Tensor{}}, m.dtype, sc)
-	var w *weights
+	var b *binder
 	if ck != nil {
 		b = newBinder(ck, m.dtype, sc)
-		w = bindWeights(m.Config, b, opts.Head)
 	} else {
-		w = randomCheckpoint(m.Config, b, opts.Head, opts.Seed)
+		b = newRandomBinder(opts.Seed, m.dtype, sc)
 	}
+	w := bindWeights(m.Config, b, opts.Head)
 	if err := b.err(m.Dir); err != nil {
 		for _, a := range b.arrays {
 			a.Close()

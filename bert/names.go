@@ -7,11 +7,21 @@ import (
 
 // Checkpoint tensor names come in several spellings of one layout. canonicalName maps a stored
 // name to the architecture's Hugging Face name without the model prefix ("bert.", "distilbert.",
-// "roberta.", "model."), with LayerNorm gamma/beta renamed weight/bias, and with mlx-examples
+// "roberta.", "mpnet.", "model."), with LayerNorm gamma/beta renamed weight/bias, and with mlx-examples
 // names (weights.npz) turned back into Hugging Face ones. ok is false for tensors the encoder
 // never reads (position_ids buffers, masked-LM heads).
 func canonicalName(name string) (canon string, ok bool) {
-	for _, p := range []string{"bert.", "distilbert.", "roberta.", "model."} {
+	if name, ok = hfName(name); !ok {
+		return "", false
+	}
+	return fromMLXExamples(name), true
+}
+
+// hfName is canonicalName for checkpoints that hold Hugging Face names only (every format but
+// weights.npz): mlx-examples names are not looked for, so that an architecture's own names that
+// look like them (ModernBERT's embeddings.norm) stay as they are.
+func hfName(name string) (canon string, ok bool) {
+	for _, p := range []string{"bert.", "distilbert.", "roberta.", "mpnet.", "model."} {
 		if strings.HasPrefix(name, p) {
 			name = strings.TrimPrefix(name, p)
 			break
@@ -23,7 +33,7 @@ func canonicalName(name string) (canon string, ok bool) {
 	}
 	name = strings.Replace(name, "LayerNorm.gamma", "LayerNorm.weight", 1)
 	name = strings.Replace(name, "LayerNorm.beta", "LayerNorm.bias", 1)
-	return fromMLXExamples(name), true
+	return name, true
 }
 
 var mlxLayer = regexp.MustCompile(`^encoder\.layers\.(\d+)\.(.+)$`)
@@ -65,36 +75,11 @@ func splitParam(s string) (module, param string) {
 	return s[:i], s[i+1:]
 }
 
-// layerNames are the per-layer module names of an architecture, in the order
+// layerNames are the tensor names of a family's embeddings and post-norm layers, the layer ones in the order
 // query, key, value, attention output, attention norm, up projection, down projection, output norm.
 type layerNames struct {
 	prefix                               string // "encoder.layer" or "transformer.layer"
 	query, key, value, attnOut, attnNorm string
 	up, down, outNorm                    string
 	embedNorm, wordEmb, posEmb, typeEmb  string
-}
-
-var bertNames = layerNames{
-	prefix: "encoder.layer",
-	query:  "attention.self.query", key: "attention.self.key", value: "attention.self.value",
-	attnOut: "attention.output.dense", attnNorm: "attention.output.LayerNorm",
-	up: "intermediate.dense", down: "output.dense", outNorm: "output.LayerNorm",
-	embedNorm: "embeddings.LayerNorm", wordEmb: "embeddings.word_embeddings",
-	posEmb: "embeddings.position_embeddings", typeEmb: "embeddings.token_type_embeddings",
-}
-
-var distilBERTNames = layerNames{
-	prefix: "transformer.layer",
-	query:  "attention.q_lin", key: "attention.k_lin", value: "attention.v_lin",
-	attnOut: "attention.out_lin", attnNorm: "sa_layer_norm",
-	up: "ffn.lin1", down: "ffn.lin2", outNorm: "output_layer_norm",
-	embedNorm: "embeddings.LayerNorm", wordEmb: "embeddings.word_embeddings",
-	posEmb: "embeddings.position_embeddings",
-}
-
-func namesFor(a Arch) layerNames {
-	if a == ArchDistilBERT {
-		return distilBERTNames
-	}
-	return bertNames
 }

@@ -1,6 +1,10 @@
 package bert
 
-import "github.com/bertbatch/bertbatch/mlx"
+import (
+	"fmt"
+
+	"github.com/bertbatch/bertbatch/mlx"
+)
 
 // Packed batches.
 //
@@ -26,9 +30,18 @@ type packing struct {
 }
 
 // Packs reports whether batches on device run packed (when their masks are prefixes): the model's
-// dtype and head size have a packed attention kernel there.
+// dtype, head size and attention have a packed attention kernel there.
 func (m *Model) Packs(device mlx.DeviceType) bool {
-	return mlx.AttentionVarlenSupported(device, m.dtype, m.Config.HeadDim())
+	ok, _ := m.PacksWhy(device)
+	return ok
+}
+
+// PacksWhy is Packs with the reason batches run padded when they do not pack, for a log line.
+func (m *Model) PacksWhy(device mlx.DeviceType) (bool, string) {
+	if !mlx.AttentionVarlenSupported(device, m.dtype, m.Config.HeadDim()) {
+		return false, fmt.Sprintf("no packed attention kernel for %s with head size %d on this device", m.dtype, m.Config.HeadDim())
+	}
+	return true, ""
 }
 
 // PackedRows is the number of rows a packed batch of tokens real tokens computes on device: the
@@ -48,7 +61,7 @@ func (m *Model) pack(sc *mlx.Scope, p *padded) *packing {
 	}
 	pk := m.Config.packed(p)
 	if pk != nil {
-		pk.pad(PackedRows(dev, pk.tokens), int32(m.Config.PadTokenID), m.Config.PositionOffset() > 0)
+		pk.pad(PackedRows(dev, pk.tokens), int32(m.Config.PadTokenID), m.Config.padPosition(0))
 	}
 	return pk
 }
@@ -86,15 +99,11 @@ func (c *Config) packed(p *padded) *packing {
 	return pk
 }
 
-// pad adds filler rows up to rows: padding tokens, which no sequence attends to.
-func (pk *packing) pad(rows int, padID int32, padPositions bool) {
+// pad adds filler rows up to rows: padding tokens at position pos, which no sequence attends to.
+func (pk *packing) pad(rows int, padID, pos int32) {
 	for i := pk.rows; i < rows; i++ {
 		pk.ids = append(pk.ids, padID)
 		pk.types = append(pk.types, 0)
-		pos := int32(0)
-		if padPositions {
-			pos = padID // RoBERTa: padding positions point at padding_idx
-		}
 		pk.positions = append(pk.positions, pos)
 	}
 	pk.rows = max(pk.rows, rows)
@@ -103,10 +112,9 @@ func (pk *packing) pad(rows int, padID int32, padPositions bool) {
 // forwardPacked is Forward on a packed batch.
 func (m *Model) forwardPacked(sc *mlx.Scope, p *padded, pk *packing) *Encoded {
 	B, L, H := p.rows, p.length, m.Config.HiddenSize
-	x := m.embeddings(sc, pk.ids, pk.positions, pk.types)
 	at := packedAttention{offsets: sc.FromInt32(pk.offsets, B+1), heads: m.Config.NumAttentionHeads,
-		scale: m.attentionScale(), longest: pk.longest, tokens: pk.tokens}
-	x = m.layers(sc, x, at)
+		scale: m.attentionScale(), longest: pk.longest, tokens: pk.tokens, shaping: m.shaping()}
+	x := m.encode(sc, pk.ids, pk.positions, pk.types, at)
 	hidden := sc.Reshape(sc.Take(x, sc.FromInt32(pk.unpack, B*L), 0), B, L, H)
 	return &Encoded{LastHidden: hidden, Mask: keepMask(sc, p), Counts: p.counts, p: p}
 }

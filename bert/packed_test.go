@@ -57,7 +57,7 @@ func TestPackedFiller(t *testing.T) {
 		t.Fatal(err)
 	}
 	pk := cfg.packed(p)
-	pk.pad(PackedRows(mlx.GPU, 3), 1, true)
+	pk.pad(PackedRows(mlx.GPU, 3), 1, cfg.padPosition(0))
 	if pk.rows != GPUPackQuantum || len(pk.ids) != GPUPackQuantum || pk.tokens != 3 {
 		t.Fatalf("rows %d (ids %d), tokens %d; want %d rows, 3 tokens", pk.rows, len(pk.ids), pk.tokens, GPUPackQuantum)
 	}

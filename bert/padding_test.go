@@ -20,6 +20,12 @@ var goldenModels = []struct {
 	{"tiny-bert-regression", HeadRegression},
 	{"tiny-bert-binary", HeadBinary},
 	{"tiny-distilbert-cls", HeadMulticlass},
+	{"tiny-roberta", HeadNone},
+	{"tiny-mpnet", HeadNone},
+	{"tiny-modernbert", HeadNone},
+	{"tiny-xlm-roberta-cls", HeadMulticlass},
+	{"tiny-mpnet-cls", HeadMulticlass},
+	{"tiny-modernbert-cls", HeadMulticlass},
 }
 
 // TestGoldenPaddingInvariance runs each golden file's short row alone and padded beside a row of

@@ -2,7 +2,6 @@ package bert
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/bertbatch/bertbatch/mlx"
 )
@@ -30,12 +29,18 @@ type weights struct {
 	layers         []layer
 	pooler         *linear // BERT's pooler (dense + tanh on the first token), when present
 	head           *classifierWeights
+	relBias        *mlx.Array // [heads, 2R+1] relative position bias by clamped distance (MPNet)
+	finalNorm      *layerNorm // ModernBERT's final_norm
 }
 
-// classifierWeights are a sequence-classification head.
+// classifierWeights are a sequence-classification head: out(norm(preAct(pre(x)))), x the first
+// token, or the mask-aware mean of the tokens when meanPool is set.
 type classifierWeights struct {
-	pre *linear // BERT: pooler; DistilBERT: pre_classifier (+ReLU); RoBERTa: classifier.dense (+tanh)
-	out linear
+	pre      *linear    // BERT: pooler; DistilBERT: pre_classifier; RoBERTa, MPNet: classifier.dense; ModernBERT: head.dense
+	preAct   string     // an activation name: "tanh", "relu", "gelu", …
+	norm     *layerNorm // ModernBERT: head.norm; nil elsewhere
+	out      linear
+	meanPool bool // ModernBERT's classifier_pooling "mean"
 }
 
 func (w *weights) all() []*mlx.Array {
@@ -45,7 +50,7 @@ func (w *weights) all() []*mlx.Array {
 			out = append(out, l.w, l.b, l.scales, l.qbias)
 		}
 	}
-	out = append(out, w.word, w.pos, w.typ, w.embedNorm.w, w.embedNorm.b)
+	out = append(out, w.word, w.pos, w.typ, w.embedNorm.w, w.embedNorm.b, w.relBias)
 	for i := range w.layers {
 		l := &w.layers[i]
 		add(&l.qkv)
@@ -55,6 +60,9 @@ func (w *weights) all() []*mlx.Array {
 		out = append(out, l.attnNorm.w, l.attnNorm.b, l.outNorm.w, l.outNorm.b)
 	}
 	add(w.pooler)
+	if w.finalNorm != nil {
+		out = append(out, w.finalNorm.w, w.finalNorm.b)
+	}
 	if w.head != nil {
 		add(w.head.pre)
 		add(&w.head.out)
@@ -68,16 +76,20 @@ func (w *weights) close() {
 	}
 }
 
-// bindWeights binds every tensor the architecture needs from b.
+// bindWeights binds every tensor the model's family needs from b.
 func bindWeights(c *Config, b *binder, head HeadType) *weights {
-	n := namesFor(c.Arch)
+	f := familyOf(c.Arch)
+	if f.bind != nil {
+		return f.bind(c, b, head)
+	}
+	n := f.names
 	H, I := c.HiddenSize, c.IntermediateSize
 	w := &weights{
 		word:      b.tensor(n.wordEmb+".weight", c.VocabSize, H),
 		pos:       b.tensor(n.posEmb+".weight", c.MaxPositionEmbeddings, H),
 		embedNorm: b.norm(n.embedNorm, H),
 	}
-	if c.Arch != ArchDistilBERT {
+	if c.UsesTokenTypes() {
 		w.typ = b.tensor(n.typeEmb+".weight", c.TypeVocabSize, H)
 	}
 	for i := 0; i < c.NumHiddenLayers; i++ {
@@ -94,41 +106,51 @@ func bindWeights(c *Config, b *binder, head HeadType) *weights {
 			outNorm:  b.norm(p+n.outNorm, H),
 		})
 	}
-	if c.Arch == ArchBERT && b.has("pooler.dense.weight") {
+	if f.bindExtra != nil {
+		f.bindExtra(c, b, w)
+	}
+	if f.pooler && b.has("pooler.dense.weight") {
 		pl := b.linear("pooler.dense", H, H)
 		w.pooler = &pl
 	}
 	if head != HeadNone {
-		w.head = bindHead(c, b, w)
+		w.head = bindHead(c, f.head, b, w)
 	}
 	return w
 }
 
-func bindHead(c *Config, b *binder, w *weights) *classifierWeights {
+// headLabels is the number of outputs of the head whose last layer is out: its weight's rows, else
+// config.json's labels. 0 (recorded as a problem) means the checkpoint has no head.
+func headLabels(c *Config, b *binder, out string) int {
 	labels := c.NumLabels()
-	if t, ok := b.tensors["classifier.weight"]; ok && len(t.Shape) == 2 {
-		labels = t.Shape[0]
-	} else if t, ok := b.tensors["classifier.out_proj.weight"]; ok && len(t.Shape) == 2 {
+	if t, ok := b.tensors[out+".weight"]; ok && len(t.Shape) == 2 {
 		labels = t.Shape[0]
 	}
-	H := c.HiddenSize
+	if b.random != nil {
+		labels = max(labels, 1)
+	}
 	if labels == 0 {
 		b.problems = append(b.problems, "no sequence-classification head: config.json has no id2label and the checkpoint no classifier weights (it is a bare encoder); load it without a head")
+	}
+	return labels
+}
+
+func bindHead(c *Config, hl headLayout, b *binder, w *weights) *classifierWeights {
+	H, labels := c.HiddenSize, headLabels(c, b, hl.out)
+	if labels == 0 {
 		return nil
 	}
-	switch c.Arch {
-	case ArchDistilBERT:
-		pre := b.linear("pre_classifier", H, H)
-		return &classifierWeights{pre: &pre, out: b.linear("classifier", labels, H)}
-	case ArchRoBERTa, ArchXLMRoBERTa:
-		pre := b.linear("classifier.dense", H, H)
-		return &classifierWeights{pre: &pre, out: b.linear("classifier.out_proj", labels, H)}
-	default:
-		if w.pooler == nil {
-			b.problems = append(b.problems, fmt.Sprintf("missing pooler.dense.weight %v (a BERT classification head reads the pooler)", []int{H, H}))
-		}
-		return &classifierWeights{pre: w.pooler, out: b.linear("classifier", labels, H)}
+	hd := &classifierWeights{out: b.linear(hl.out, labels, H), preAct: hl.preAct}
+	if hl.pre != "" {
+		pre := b.linear(hl.pre, H, H)
+		hd.pre = &pre
+		return hd
 	}
+	if w.pooler == nil {
+		b.problems = append(b.problems, fmt.Sprintf("missing pooler.dense.weight %v (a BERT classification head reads the pooler)", []int{H, H}))
+	}
+	hd.pre = w.pooler
+	return hd
 }
 
 func (b *binder) linear(name string, out, in int) linear {
@@ -137,45 +159,4 @@ func (b *binder) linear(name string, out, in int) linear {
 
 func (b *binder) norm(name string, dim int) layerNorm {
 	return layerNorm{w: b.tensor(name+".weight", dim), b: b.tensor(name+".bias", dim)}
-}
-
-// randomCheckpoint fills a binder with normal(0, 0.02) matrices, zero biases and unit norms,
-// as transformers initialises a fresh model. Used only when Options.RandomInit is set.
-func randomCheckpoint(c *Config, b *binder, head HeadType, seed uint64) *weights {
-	r := rand.New(rand.NewPCG(seed, 0x5eed))
-	normal := func(shape ...int) *mlx.Array {
-		n := 1
-		for _, d := range shape {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(r.NormFloat64() * 0.02)
-		}
-		return b.fromFloat32(v, shape)
-	}
-	lin := func(out, in int) linear { return linear{w: normal(out, in), b: b.constant(0, out)} }
-	norm := func(d int) layerNorm { return layerNorm{w: b.constant(1, d), b: b.constant(0, d)} }
-	H, I := c.HiddenSize, c.IntermediateSize
-	w := &weights{word: normal(c.VocabSize, H), pos: normal(c.MaxPositionEmbeddings, H), embedNorm: norm(H)}
-	if c.Arch != ArchDistilBERT {
-		w.typ = normal(c.TypeVocabSize, H)
-	}
-	for i := 0; i < c.NumHiddenLayers; i++ {
-		w.layers = append(w.layers, layer{qkv: lin(3*H, H), out: lin(H, H), attnNorm: norm(H), up: lin(I, H), down: lin(H, I), outNorm: norm(H)})
-	}
-	if c.Arch == ArchBERT {
-		p := lin(H, H)
-		w.pooler = &p
-	}
-	if head != HeadNone {
-		labels := max(c.NumLabels(), 1)
-		if c.Arch == ArchBERT {
-			w.head = &classifierWeights{pre: w.pooler, out: lin(labels, H)}
-		} else {
-			pre := lin(H, H)
-			w.head = &classifierWeights{pre: &pre, out: lin(labels, H)}
-		}
-	}
-	return w
 }

@@ -21,6 +21,13 @@ func randomFloats(r *rand.Rand, n int, scale float64) []float32 {
 // attentionReference is softmax(scale·q·kᵀ with keys of keep = 0 excluded)·v per row and head,
 // from qkv [B·L, 3H]; a row with no kept key gives zeros.
 func attentionReference(qkv []float32, keep []float32, B, L, NH, HD int, scale float64) []float64 {
+	return shapedAttentionReference(qkv, keep, B, L, NH, HD, scale, nil, 0, 0)
+}
+
+// shapedAttentionReference is attentionReference with the scores shaped as AttentionShaping says:
+// bias [NH, 2R+1] added by relative position (nil: none), and keys farther than window from the
+// query excluded (0: none).
+func shapedAttentionReference(qkv []float32, keep []float32, B, L, NH, HD int, scale float64, bias []float32, R, window int) []float64 {
 	H := NH * HD
 	out := make([]float64, B*L*H)
 	at := func(b, i, part, h, d int) float64 { return float64(qkv[(b*L+i)*3*H+part*H+h*HD+d]) }
@@ -29,19 +36,23 @@ func attentionReference(qkv []float32, keep []float32, B, L, NH, HD int, scale f
 			for i := range L {
 				scores := make([]float64, L)
 				best := math.Inf(-1)
+				excluded := func(j int) bool { return keep[b*L+j] == 0 || (window > 0 && abs(i-j) > window) }
 				for j := range L {
-					if keep[b*L+j] == 0 {
+					if excluded(j) {
 						continue
 					}
 					for d := range HD {
 						scores[j] += at(b, i, 0, h, d) * at(b, j, 1, h, d)
 					}
 					scores[j] *= scale
+					if bias != nil {
+						scores[j] += float64(bias[h*(2*R+1)+min(max(j-i, -R), R)+R])
+					}
 					best = math.Max(best, scores[j])
 				}
 				sum := 0.0
 				for j := range L {
-					if keep[b*L+j] == 0 {
+					if excluded(j) {
 						scores[j] = 0
 						continue
 					}
@@ -68,20 +79,33 @@ func TestAttentionQKVMatchesHostArithmetic(t *testing.T) {
 		name      string
 		L, NH, HD int
 		keep      [][]float32 // one mask per batch row
+		R, window int         // bias table reach (0: no table) and window (0: none)
 	}{
 		{"prefix masks", 11, 3, 8, [][]float32{
 			{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
 			{1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0},
 			{1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0},
-		}},
+		}, 0, 0},
 		{"holes in the mask", 13, 2, 12, [][]float32{
 			{1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1},
 			{0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
-		}},
+		}, 0, 0},
 		{"a row with nothing kept", 9, 4, 4, [][]float32{
 			{0, 0, 0, 0, 0, 0, 0, 0, 0},
 			{1, 1, 1, 1, 1, 0, 0, 0, 0},
-		}},
+		}, 0, 0},
+		{"relative bias, prefix masks", 11, 3, 8, [][]float32{
+			{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+			{1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0},
+		}, 4, 0},
+		{"relative bias and window, holes", 13, 2, 12, [][]float32{
+			{1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1},
+			{1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},
+		}, 3, 2},
+		{"window only, queries with no key in reach", 10, 2, 8, [][]float32{
+			{1, 1, 1, 0, 0, 0, 0, 0, 0, 0},
+			{1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+		}, 0, 1},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range cases {
@@ -93,11 +117,19 @@ func TestAttentionQKVMatchesHostArithmetic(t *testing.T) {
 			}
 			qkv := randomFloats(r, B*tc.L*3*H, 1)
 			scale := 1 / math.Sqrt(float64(tc.HD))
-			want := attentionReference(qkv, keep, B, tc.L, tc.NH, tc.HD, scale)
+			var bias []float32
+			if tc.R > 0 {
+				bias = randomFloats(r, tc.NH*(2*tc.R+1), 2)
+			}
+			want := shapedAttentionReference(qkv, keep, B, tc.L, tc.NH, tc.HD, scale, bias, tc.R, tc.window)
 			withStream(t, func(s *Stream) {
 				sc := NewScope(s)
 				defer sc.Close()
-				out := sc.AttentionQKV(sc.FromFloat32(qkv, B*tc.L, 3*H), sc.FromFloat32(keep, B, tc.L), tc.NH, float32(scale))
+				sh := AttentionShaping{Window: tc.window}
+				if bias != nil {
+					sh.Bias = sc.FromFloat32(bias, tc.NH, 2*tc.R+1)
+				}
+				out := sc.AttentionQKV(sc.FromFloat32(qkv, B*tc.L, 3*H), sc.FromFloat32(keep, B, tc.L), tc.NH, float32(scale), sh)
 				got, err := out.Float32s(s)
 				if err != nil {
 					t.Fatal(err)
@@ -115,7 +147,7 @@ func TestAttentionQKVRefusesBadShapes(t *testing.T) {
 	withStream(t, func(s *Stream) {
 		sc := NewScope(s)
 		defer sc.Close()
-		sc.AttentionQKV(sc.FromFloat32(make([]float32, 4*9), 4, 9), sc.FromFloat32(make([]float32, 6), 2, 3), 2, 1)
+		sc.AttentionQKV(sc.FromFloat32(make([]float32, 4*9), 4, 9), sc.FromFloat32(make([]float32, 6), 2, 3), 2, 1, AttentionShaping{})
 		if sc.Err() == nil {
 			t.Fatal("qkv of 9 columns with 2 heads and 4 rows for a [2, 3] mask was accepted")
 		}
@@ -241,14 +273,18 @@ func TestDenseMatchesHostArithmetic(t *testing.T) {
 func TestAttentionVarlenMatchesHostArithmetic(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for _, tc := range []struct {
-		name    string
-		lengths []int
-		filler  int // rows past the last sequence
-		NH, HD  int
+		name      string
+		lengths   []int
+		filler    int // rows past the last sequence
+		NH, HD    int
+		R, window int // bias table reach (0: no table) and window (0: none)
 	}{
-		{"one sequence", []int{9}, 0, 2, 8},
-		{"several lengths", []int{1, 13, 4, 8, 17}, 0, 3, 16},
-		{"filler rows", []int{5, 3}, 6, 2, 8},
+		{"one sequence", []int{9}, 0, 2, 8, 0, 0},
+		{"several lengths", []int{1, 13, 4, 8, 17}, 0, 3, 16, 0, 0},
+		{"filler rows", []int{5, 3}, 6, 2, 8, 0, 0},
+		{"relative bias", []int{1, 13, 4, 17}, 3, 2, 8, 5, 0},
+		{"window", []int{2, 13, 9}, 0, 2, 8, 0, 3},
+		{"relative bias and window", []int{20, 6}, 2, 3, 8, 4, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			H := tc.NH * tc.HD
@@ -261,6 +297,10 @@ func TestAttentionVarlenMatchesHostArithmetic(t *testing.T) {
 			rows := tokens + tc.filler
 			qkv := randomFloats(r, rows*3*H, 1)
 			scale := 1 / math.Sqrt(float64(tc.HD))
+			var bias []float32
+			if tc.R > 0 {
+				bias = randomFloats(r, tc.NH*(2*tc.R+1), 2)
+			}
 			want := make([]float64, rows*H) // filler rows stay zero
 			for b, n := range tc.lengths {
 				seq := qkv[int(offsets[b])*3*H : (int(offsets[b])+n)*3*H]
@@ -268,7 +308,7 @@ func TestAttentionVarlenMatchesHostArithmetic(t *testing.T) {
 				for i := range keep {
 					keep[i] = 1
 				}
-				copy(want[int(offsets[b])*H:], attentionReference(seq, keep, 1, n, tc.NH, tc.HD, scale))
+				copy(want[int(offsets[b])*H:], shapedAttentionReference(seq, keep, 1, n, tc.NH, tc.HD, scale, bias, tc.R, tc.window))
 			}
 			withStream(t, func(s *Stream) {
 				sc := NewScope(s)
@@ -276,7 +316,11 @@ func TestAttentionVarlenMatchesHostArithmetic(t *testing.T) {
 				if !AttentionVarlenSupported(CPU, Float32, tc.HD) {
 					t.Fatal("float32 packed attention is not supported on the CPU")
 				}
-				out := sc.AttentionVarlen(sc.FromFloat32(qkv, rows, 3*H), sc.FromInt32(offsets, len(offsets)), tc.NH, float32(scale), longest, tokens)
+				sh := AttentionShaping{Window: tc.window}
+				if bias != nil {
+					sh.Bias = sc.FromFloat32(bias, tc.NH, 2*tc.R+1)
+				}
+				out := sc.AttentionVarlen(sc.FromFloat32(qkv, rows, 3*H), sc.FromInt32(offsets, len(offsets)), tc.NH, float32(scale), longest, tokens, sh)
 				got, err := out.Float32s(s)
 				if err != nil {
 					t.Fatal(err)
@@ -305,11 +349,18 @@ func TestAttentionVarlenClampsOffsets(t *testing.T) {
 	withStream(t, func(s *Stream) {
 		sc := NewScope(s)
 		defer sc.Close()
-		out := sc.AttentionVarlen(sc.FromFloat32(qkv, rows, 3*H), sc.FromInt32([]int32{0, 3, 9}, 3), NH, float32(scale), 6, 9)
+		out := sc.AttentionVarlen(sc.FromFloat32(qkv, rows, 3*H), sc.FromInt32([]int32{0, 3, 9}, 3), NH, float32(scale), 6, 9, AttentionShaping{})
 		got, err := out.Float32s(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		assertClose(t, got, want, 2e-6)
 	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

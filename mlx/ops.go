@@ -239,13 +239,31 @@ func (sc *Scope) MaskedSoftmax(scores, keep *Array) *Array {
 	})
 }
 
+// AttentionShaping shapes attention scores beyond the padding mask. The zero value shapes nothing.
+type AttentionShaping struct {
+	// Bias, when not nil, is a table [heads, 2R+1] (float32) added to the scores by relative
+	// position: score(i, j) += Bias[h, clamp(j−i, −R, R) + R], i and j counted from the sequence's
+	// first token. MPNet's relative position buckets take this form.
+	Bias *Array
+	// Window, when positive, lets query i attend only keys j with |i − j| ≤ Window (a sliding
+	// window, as ModernBERT's local layers).
+	Window int
+}
+
+func (a AttentionShaping) inputs(in []*Array) []*Array {
+	if a.Bias != nil {
+		in = append(in, a.Bias)
+	}
+	return in
+}
+
 // AttentionQKV is BERT's self-attention straight from the fused projection qkv [B·L, 3·H] (q, k
-// and v side by side, heads of H/heads columns) with keep [B, L] (1 = attend): softmax(scale·q·kᵀ,
-// padding masked)·v, heads side by side as [B·L, H]. Float32 on CPU streams only; a prefix mask
-// (padding at the end) computes only the kept keys.
-func (sc *Scope) AttentionQKV(qkv, keep *Array, heads int, scale float32) *Array {
-	return sc.op("attention_qkv", []*Array{qkv, keep}, func(r *C.bb_array, s C.bb_stream) C.int {
-		return C.bb_attention_qkv(r, qkv.handle(), keep.handle(), C.int(heads), C.float(scale), s)
+// and v side by side, heads of H/heads columns) with keep [B, L] (1 = attend): softmax(scale·q·kᵀ
+// shaped by sh, padding masked)·v, heads side by side as [B·L, H]. Float32 on CPU streams only; a
+// prefix mask (padding at the end) computes only the kept keys.
+func (sc *Scope) AttentionQKV(qkv, keep *Array, heads int, scale float32, sh AttentionShaping) *Array {
+	return sc.op("attention_qkv", sh.inputs([]*Array{qkv, keep}), func(r *C.bb_array, s C.bb_stream) C.int {
+		return C.bb_attention_qkv(r, qkv.handle(), keep.handle(), C.int(heads), C.float(scale), sh.Bias.handle(), C.int(sh.Window), s)
 	})
 }
 
@@ -273,9 +291,10 @@ func AttentionVarlenSupported(device DeviceType, dtype Dtype, headDim int) bool 
 // sequence's tokens end to end (q, k, v side by side, heads of H/heads columns) and offsets
 // [B+1] (int32) says where each starts: sequence b is rows offsets[b] to offsets[b+1]. No
 // padding is computed; rows from offsets[B] on come out zero. longest is the longest sequence's
-// length and tokens is offsets[B]. The result is [T, H].
-func (sc *Scope) AttentionVarlen(qkv, offsets *Array, heads int, scale float32, longest, tokens int) *Array {
-	return sc.op("attention_varlen", []*Array{qkv, offsets}, func(r *C.bb_array, s C.bb_stream) C.int {
-		return C.bb_attention_varlen(r, qkv.handle(), offsets.handle(), C.int(heads), C.float(scale), C.int(longest), C.int(tokens), s)
+// length and tokens is offsets[B]. The result is [T, H], its scores shaped by sh.
+func (sc *Scope) AttentionVarlen(qkv, offsets *Array, heads int, scale float32, longest, tokens int, sh AttentionShaping) *Array {
+	return sc.op("attention_varlen", sh.inputs([]*Array{qkv, offsets}), func(r *C.bb_array, s C.bb_stream) C.int {
+		return C.bb_attention_varlen(r, qkv.handle(), offsets.handle(), C.int(heads), C.float(scale), C.int(longest), C.int(tokens),
+			sh.Bias.handle(), C.int(sh.Window), s)
 	})
 }

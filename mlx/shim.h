@@ -107,16 +107,20 @@ int bb_masked_softmax(bb_array* res, bb_array scores, bb_array keep, bb_stream s
  * one primitive on CPU streams in float32, addmm (and erf) elsewhere. */
 int bb_dense(bb_array* res, bb_array x, bb_array w, bb_array b, bool gelu, bb_stream s);
 /* BERT self-attention from the fused projection qkv [B·L, 3H] and keep [B, L] (1 = attend) to
- * [B·L, H]: float32 on CPU streams only. */
-int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, float scale, bb_stream s);
+ * [B·L, H]: float32 on CPU streams only. bias (optional, ctx NULL = none) is a table [heads, 2R+1]
+ * added to the scores by relative position clamp(j − i, −R, R); window > 0 lets query i attend
+ * only keys j with |i − j| <= window (0 = no window). */
+int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, float scale, bb_array bias, int window,
+                     bb_stream s);
 /* BERT self-attention over packed sequences: qkv [T, 3H] holds the tokens of every sequence end to
  * end, int32 offsets [B+1] where sequence b is rows offsets[b] to offsets[b+1]; result [T, H], rows
  * from offsets[B] on zero. longest is the longest sequence's length and tokens is offsets[B] (the
  * GPU kernel sizes its launch by them). CPU streams in float32, CUDA streams in float16/bfloat16 with a head
- * size that is a multiple of 16 up to 128 (bb_attention_varlen_supported says). */
+ * size that is a multiple of 16 up to 128 (bb_attention_varlen_supported says). bias and window as
+ * for bb_attention_qkv. */
 int bb_attention_varlen_supported(bool* res, bb_device_type device, bb_dtype dtype, int head_dim);
 int bb_attention_varlen(bb_array* res, bb_array qkv, bb_array offsets, int heads, float scale, int longest, int tokens,
-                        bb_stream s);
+                        bb_array bias, int window, bb_stream s);
 int bb_gelu_fused(bb_array* res, bb_array a, bb_stream s);
 int bb_add_layer_norm(bb_array* res, bb_array x, bb_array residual, bb_array weight, bb_array bias, float eps,
                       bb_stream s);

@@ -10,6 +10,13 @@
 // dimensions (no transposed copies), computes S = scale·q·kᵀ, the softmax of each row of S and
 // S·v, and writes the result into its head's columns of out [rows, H]. Work is split over
 // (sequence, head) pairs.
+//
+// Two optional shapings of S, shared by both layouts (positions i, j count from the sequence's
+// first row):
+//   bias    a table [heads, 2R+1] float32 added to the scores by relative position:
+//           S[i, j] += bias[h, clamp(j − i, −R, R) + R] (MPNet's relative position buckets).
+//   window  when > 0, query i attends only keys j with |i − j| ≤ window (ModernBERT's local layers).
+#include <algorithm>
 #include <stdexcept>
 
 #include "mlx/backend/cpu/encoder.h"
@@ -38,9 +45,31 @@ struct Span {
   const float* keep;
 };
 
+// Shaping is the optional bias table of one head (nullptr: none; R its reach) and window (0: none).
+struct Shaping {
+  const float* bias;
+  int R;
+  int window;
+};
+
+// shape_row applies sh to query i's scores row[0, keys) and returns the window [lo, hi) of keys
+// it may attend.
+void shape_row(float* row, int i, int keys, const Shaping& sh, int* lo, int* hi) {
+  *lo = 0;
+  *hi = keys;
+  if (sh.window > 0) {
+    *lo = std::max(0, i - sh.window);
+    *hi = std::min(keys, i + sh.window + 1);
+  }
+  if (sh.bias != nullptr) {
+    for (int j = *lo; j < *hi; j++) row[j] += sh.bias[std::clamp(j - i, -sh.R, sh.R) + sh.R];
+  }
+}
+
 // attend_head computes one (sequence, head) pair; s is scratch of at least queries·max(keys, 1)
 // floats. qkv and out point at the sequence's first row, head h's columns.
-void attend_head(const float* qkv, float* out, int H, int HD, const Span& sp, float scale, float* s) {
+void attend_head(const float* qkv, float* out, int H, int HD, const Span& sp, float scale, const Shaping& sh,
+                 float* s) {
   const int ld = 3 * H, L = sp.queries;
   const float *q = qkv, *k = qkv + H, *v = qkv + 2 * H;
   const int keys = sp.keys >= 0 ? sp.keys : L;
@@ -51,10 +80,18 @@ void attend_head(const float* qkv, float* out, int H, int HD, const Span& sp, fl
   cblas_sgemm()(kCblasRowMajor, kCblasNoTrans, kCblasTrans, L, keys, HD, scale, q, ld, k, ld, 0.f, s, keys);
   for (int i = 0; i < L; i++) {
     float* row = s + size_t(i) * keys;
+    int lo, hi;
+    shape_row(row, i, keys, sh, &lo, &hi);
+    if (lo >= hi) {  // no key in the window: zeros, as the masked softmax gives
+      std::fill(row, row + keys, 0.f);
+      continue;
+    }
+    std::fill(row, row + lo, 0.f);
+    std::fill(row + hi, row + keys, 0.f);
     if (sp.keys >= 0) {
-      softmax_row(row, keys);
+      softmax_row(row + lo, hi - lo);
     } else {
-      masked_softmax_row(row, sp.keep, row, keys);
+      masked_softmax_row(row + lo, sp.keep + lo, row + lo, hi - lo);
     }
   }
   cblas_sgemm()(kCblasRowMajor, kCblasNoTrans, kCblasNoTrans, L, HD, keys, 1.f, s, keys, v, ld, 0.f, out, H);
@@ -84,19 +121,27 @@ std::vector<Span> spans(const mx::array& second, size_t rows) {
 
 class BertAttention : public mx::UnaryPrimitive {
  public:
-  BertAttention(mx::Stream s, int heads, float scale) : UnaryPrimitive(s), heads_(heads), scale_(scale) {}
+  // inputs: qkv, keep or offsets, and the bias table when there is one.
+  BertAttention(mx::Stream s, int heads, float scale, int window)
+      : UnaryPrimitive(s), heads_(heads), scale_(scale), window_(window) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array& qkv = inputs[0];
     const mx::array& second = inputs[1];  // keep [B, L] float32 or offsets [B+1] int32
+    const bool has_bias = inputs.size() > 2;
+    const mx::array& bias = has_bias ? inputs[2] : inputs[0];
     out.set_data(mx::allocator::malloc(out.nbytes()));
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(qkv);
     enc.set_input_array(second);
+    if (has_bias) enc.set_input_array(bias);
     enc.set_output_array(out);
     const int H = int(qkv.shape(1)) / 3, HD = H / heads_;
     enc.dispatch([qkv = mx::array::unsafe_weak_copy(qkv), second = mx::array::unsafe_weak_copy(second),
-                  out = mx::array::unsafe_weak_copy(out), H, HD, heads = heads_, scale = scale_]() mutable {
+                  bias = mx::array::unsafe_weak_copy(bias), has_bias, out = mx::array::unsafe_weak_copy(out), H, HD,
+                  heads = heads_, scale = scale_, window = window_]() mutable {
+      const int width = has_bias ? int(bias.shape(1)) : 1;
+      const float* table = has_bias ? bias.data<float>() : nullptr;
       const float* in = qkv.data<float>();
       float* o = out.data<float>();
       const size_t rows = qkv.shape(0);
@@ -112,8 +157,9 @@ class BertAttention : public mx::UnaryPrimitive {
         scratch.resize(longest * longest);
         for (size_t p = lo; p < hi; p++) {
           const Span& s = sp[p / heads];
-          const size_t col = size_t(p % heads) * HD;
-          attend_head(in + s.row0 * 3 * H + col, o + s.row0 * H + col, H, HD, s, scale, scratch.data());
+          const size_t h = p % heads, col = h * HD;
+          const Shaping sh{table != nullptr ? table + h * width : nullptr, (width - 1) / 2, window};
+          attend_head(in + s.row0 * 3 * H + col, o + s.row0 * H + col, H, HD, s, scale, sh, scratch.data());
         }
       });
     });
@@ -124,13 +170,25 @@ class BertAttention : public mx::UnaryPrimitive {
   const char* name() const override { return "BertAttention"; }
   bool is_equivalent(const mx::Primitive& other) const override {
     const auto& o = static_cast<const BertAttention&>(other);
-    return heads_ == o.heads_ && scale_ == o.scale_;
+    return heads_ == o.heads_ && scale_ == o.scale_ && window_ == o.window_;
   }
 
  private:
   int heads_;
   float scale_;
+  int window_;
 };
+
+// shaping_inputs checks the optional bias table and window and appends the table to inputs.
+void shaping_inputs(std::vector<mx::array>& inputs, bb_array bias, int heads, int window, const mx::Stream& st) {
+  if (window < 0) throw std::invalid_argument("attention window must be 0 (none) or positive");
+  if (bias.ctx == nullptr) return;
+  const mx::array& b = arr(bias);
+  if (b.ndim() != 2 || b.shape(0) != heads || b.shape(1) % 2 != 1) {
+    throw std::invalid_argument("attention bias wants a table [heads, 2R+1]");
+  }
+  inputs.push_back(mx::contiguous(mx::astype(b, mx::float32, st), false, st));
+}
 
 }  // namespace
 }  // namespace bb
@@ -139,7 +197,8 @@ using namespace bb;
 
 extern "C" {
 
-int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, float scale, bb_stream s) {
+int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, float scale, bb_array bias, int window,
+                     bb_stream s) {
   return guard([&] {
     const mx::Stream& st = stream(s);
     const mx::array& x = arr(qkv);
@@ -151,10 +210,10 @@ int bb_attention_qkv(bb_array* res, bb_array qkv, bb_array keep, int heads, floa
         size_t(x.shape(0)) != size_t(k.shape(0)) * size_t(k.shape(1))) {
       throw std::invalid_argument("attention_qkv wants qkv [B·L, 3·heads·headDim] and keep [B, L]");
     }
-    auto x_c = mx::contiguous(x, false, st);
-    auto k_c = mx::contiguous(mx::astype(k, mx::float32, st), false, st);
+    std::vector<mx::array> in{mx::contiguous(x, false, st), mx::contiguous(mx::astype(k, mx::float32, st), false, st)};
+    shaping_inputs(in, bias, heads, window, st);
     const int H = x.shape(1) / 3;
-    put(res, mx::array({x.shape(0), H}, mx::float32, std::make_shared<BertAttention>(st, heads, scale), {x_c, k_c}));
+    put(res, mx::array({x.shape(0), H}, mx::float32, std::make_shared<BertAttention>(st, heads, scale, window), in));
   });
 }
 
@@ -165,7 +224,7 @@ int bb_attention_varlen_supported(bool* res, bb_device_type device, bb_dtype dty
 }
 
 int bb_attention_varlen(bb_array* res, bb_array qkv, bb_array offsets, int heads, float scale, int longest, int tokens,
-                        bb_stream s) {
+                        bb_array bias, int window, bb_stream s) {
   return guard([&] {
     const mx::Stream& st = stream(s);
     const mx::array& x = arr(qkv);
@@ -176,13 +235,15 @@ int bb_attention_varlen(bb_array* res, bb_array qkv, bb_array offsets, int heads
     }
     const int H = x.shape(1) / 3;
     if (st.device != mx::Device::cpu) {
-      put(res, cuda_attention_varlen(x, off, heads, scale, longest, tokens, st));
+      std::optional<mx::array> table;
+      if (bias.ctx != nullptr) table = arr(bias);
+      put(res, cuda_attention_varlen(x, off, heads, scale, longest, tokens, table, window, st));
       return;
     }
     if (x.dtype() != mx::float32) throw std::invalid_argument("attention_varlen on the CPU runs float32");
-    auto x_c = mx::contiguous(x, false, st);
-    auto o_c = mx::contiguous(off, false, st);
-    put(res, mx::array({x.shape(0), H}, mx::float32, std::make_shared<BertAttention>(st, heads, scale), {x_c, o_c}));
+    std::vector<mx::array> in{mx::contiguous(x, false, st), mx::contiguous(off, false, st)};
+    shaping_inputs(in, bias, heads, window, st);
+    put(res, mx::array({x.shape(0), H}, mx::float32, std::make_shared<BertAttention>(st, heads, scale, window), in));
   });
 }
 

@@ -8,6 +8,13 @@
 // memory, an online softmax in float32 (running maximum and sum per row), and the probabilities,
 // rounded to the input dtype, times the value tile (read by ldmatrix .trans) by mma again. Rows past
 // the last sequence (filler that keeps batch shapes fixed) are written as zeros by extra blocks.
+//
+// Two optional shapings of the scores, as on the CPU (bb_attention_varlen): a float32 bias table
+// [heads, 2R+1] added by relative position clamp(key − query, −R, R) (meta[3] = R, 0 = none), and a
+// sliding window (meta[2] = W, 0 = none) outside which keys are masked; with a window a block
+// walks only the key tiles its rows can reach. A row whose keys in a tile are all masked keeps its
+// running maximum at −∞, and the exponentials take 0 as their base then, so that no NaN appears.
+#include <optional>
 #include <stdexcept>
 
 #include "mlx/backend/cuda/cuda.h"
@@ -24,7 +31,7 @@ constexpr const char* kAttentionVarlen = R"(
   const int h = blockIdx.x % NH;  // blocks run head-major within each query tile
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane >> 2, tig = lane & 3;
   const int B = offsets_shape[0] - 1;
-  const int tiles = meta[0], tokens = meta[1];
+  const int tiles = meta[0], tokens = meta[1], window = meta[2], R = meta[3];
   const long rows = qkv_shape[0];
   const int bx = blockIdx.x / NH;
   if (bx >= B * tiles) {  // filler rows past the last sequence
@@ -41,6 +48,7 @@ constexpr const char* kAttentionVarlen = R"(
   const int n = int(min(max(long(offsets[b + 1]), long(start)), rows)) - start;
   if (q0 >= n) return;
   const T* base = qkv + long(start) * 3 * H + h * HD;
+  const float* bh = bias + h * (2 * R + 1);  // read only when R > 0
 
   auto pack2 = [](float x, float y) -> uint32_t {
     uint32_t r;
@@ -84,7 +92,12 @@ constexpr const char* kAttentionVarlen = R"(
   float m0 = neg_inf, m1 = neg_inf, l0 = 0.f, l1 = 0.f;
   const float sc = scale[0];
 
-  for (int k0 = 0; k0 < n; k0 += BK) {
+  int kbeg = 0, kend = n;
+  if (window > 0) {  // the keys this block's rows q0 .. q0+BQ-1 can reach
+    kbeg = max(0, q0 - window) / BK * BK;
+    kend = min(n, q0 + BQ + window);
+  }
+  for (int k0 = kbeg; k0 < kend; k0 += BK) {
     __syncthreads();
     for (int i = threadIdx.x; i < BK * HD / 8; i += blockDim.x) {
       const int key = i / (HD / 8), c = (i % (HD / 8)) * 8;
@@ -115,9 +128,15 @@ constexpr const char* kAttentionVarlen = R"(
     for (int nt = 0; nt < BK / 8; nt++) {
 #pragma unroll
       for (int e = 0; e < 2; e++) {
-        const bool valid = k0 + nt * 8 + tig * 2 + e < n;
-        s[nt][e] = valid ? s[nt][e] * sc : neg_inf;
-        s[nt][2 + e] = valid ? s[nt][2 + e] * sc : neg_inf;
+        const int key = k0 + nt * 8 + tig * 2 + e;
+        float a = s[nt][e] * sc, c = s[nt][2 + e] * sc;
+        if (R > 0) {
+          a += bh[min(max(key - r0, -R), R) + R];
+          c += bh[min(max(key - r1, -R), R) + R];
+        }
+        const bool in = key < n;
+        s[nt][e] = in && (window == 0 || abs(key - r0) <= window) ? a : neg_inf;
+        s[nt][2 + e] = in && (window == 0 || abs(key - r1) <= window) ? c : neg_inf;
         mx0 = fmaxf(mx0, s[nt][e]);
         mx1 = fmaxf(mx1, s[nt][2 + e]);
       }
@@ -126,7 +145,9 @@ constexpr const char* kAttentionVarlen = R"(
     mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
     mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
     mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
-    const float c0 = __expf(m0 - mx0), c1 = __expf(m1 - mx1);  // key k0 < n is valid: mx finite
+    // The base of the exponentials: the running maximum, or 0 while every key so far is masked.
+    const float e0 = mx0 == neg_inf ? 0.f : mx0, e1 = mx1 == neg_inf ? 0.f : mx1;
+    const float c0 = __expf(m0 - e0), c1 = __expf(m1 - e1);
     m0 = mx0;
     m1 = mx1;
     l0 *= c0;
@@ -140,10 +161,10 @@ constexpr const char* kAttentionVarlen = R"(
     }
 #pragma unroll
     for (int nt = 0; nt < BK / 8; nt++) {
-      s[nt][0] = __expf(s[nt][0] - m0);
-      s[nt][1] = __expf(s[nt][1] - m0);
-      s[nt][2] = __expf(s[nt][2] - m1);
-      s[nt][3] = __expf(s[nt][3] - m1);
+      s[nt][0] = __expf(s[nt][0] - e0);
+      s[nt][1] = __expf(s[nt][1] - e0);
+      s[nt][2] = __expf(s[nt][2] - e1);
+      s[nt][3] = __expf(s[nt][3] - e1);
       l0 += s[nt][0] + s[nt][1];
       l1 += s[nt][2] + s[nt][3];
     }
@@ -179,7 +200,7 @@ constexpr const char* kAttentionVarlen = R"(
 
 const mx::fast::CustomKernelFunction& attention_kernel() {
   static const auto k =
-      mx::fast::cuda_kernel("bb_attention_varlen", {"qkv", "offsets", "meta", "scale"}, {"out"}, kAttentionVarlen);
+      mx::fast::cuda_kernel("bb_attention_varlen", {"qkv", "offsets", "meta", "scale", "bias"}, {"out"}, kAttentionVarlen);
   return k;
 }
 
@@ -194,7 +215,7 @@ bool cuda_attention_varlen_supported(const mx::Device& d, mx::Dtype dtype, int h
 }
 
 mx::array cuda_attention_varlen(const mx::array& qkv, const mx::array& offsets, int heads, float scale, int longest,
-                                int tokens, const mx::Stream& s) {
+                                int tokens, const std::optional<mx::array>& bias, int window, const mx::Stream& s) {
   const int H = qkv.shape(1) / 3, HD = H / heads;
   if (!cuda_attention_varlen_supported(s.device, qkv.dtype(), HD)) {
     throw std::invalid_argument("attention_varlen on a GPU needs CUDA, float16 or bfloat16 and a head size of 16 to 128 in steps of 16");
@@ -206,8 +227,18 @@ mx::array cuda_attention_varlen(const mx::array& qkv, const mx::array& offsets, 
   const long tail = (rows - tokens + kQueryRows - 1) / kQueryRows;
   const long blocks = long(B) * tiles + tail;
   if (blocks * heads * kThreads > 0x7fffffffL) throw std::invalid_argument("attention_varlen: too many rows for one launch");
+  int reach = 0;  // R of the bias table
+  mx::array table = mx::zeros({1, 1}, mx::float32, s);
+  if (bias) {
+    if (bias->ndim() != 2 || bias->shape(0) != heads || bias->shape(1) % 2 != 1) {
+      throw std::invalid_argument("attention_varlen: bias wants a table [heads, 2R+1]");
+    }
+    reach = (bias->shape(1) - 1) / 2;
+    table = mx::contiguous(mx::astype(*bias, mx::float32, s), false, s);
+  }
+  if (window < 0) throw std::invalid_argument("attention_varlen: window must be 0 (none) or positive");
   auto out = attention_kernel()(
-      {mx::contiguous(qkv, false, s), offsets, mx::array({tiles, tokens}, {2}, mx::int32), mx::array(scale)},
+      {mx::contiguous(qkv, false, s), offsets, mx::array({tiles, tokens, window, reach}, {4}, mx::int32), mx::array(scale), table},
       {{int(rows), H}}, {qkv.dtype()}, {int(blocks * heads * kThreads), 1, 1}, {kThreads, 1, 1},
       {{"T", qkv.dtype()}, {"HD", HD}, {"H", H}, {"BF16", qkv.dtype() == mx::bfloat16 ? 1 : 0}}, std::nullopt, false, s);
   return out[0];

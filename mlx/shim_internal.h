@@ -1,6 +1,7 @@
 // Helpers shared by the shim's translation units.
 #pragma once
 
+#include <optional>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -81,10 +82,11 @@ mx::array fused_gelu(const mx::array& x, const mx::Stream& s);
 bool cuda_attention_varlen_supported(const mx::Device& d, mx::Dtype dtype, int head_dim);
 
 // cuda_attention_varlen is attention over packed sequences (see bb_attention_varlen) as one CUDA
-// kernel; longest is the longest sequence's length and tokens is offsets[B]. It throws where
-// cuda_attention_varlen_supported is false.
+// kernel; longest is the longest sequence's length and tokens is offsets[B]; bias (a table
+// [heads, 2R+1] by relative position) and window (> 0: keys at most that far) shape the scores as
+// on the CPU. It throws where cuda_attention_varlen_supported is false.
 mx::array cuda_attention_varlen(const mx::array& qkv, const mx::array& offsets, int heads, float scale, int longest,
-                                int tokens, const mx::Stream& s);
+                                int tokens, const std::optional<mx::array>& bias, int window, const mx::Stream& s);
 
 mx::Dtype to_dtype(bb_dtype d);
 bb_dtype from_dtype(mx::Dtype d);

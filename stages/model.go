@@ -59,6 +59,13 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 	if err != nil {
 		return nil, err
 	}
+	in := job.Input
+	if !m.UsesTokenTypes() && (in.TextPairColumn != "" || (in.TextColumn == "" && in.TokenTypeIDsColumn != "")) {
+		logf("model %s (%s) has no token type embedding: token_type_ids are ignored, as in transformers", job.Model.Ref, m.Config.Arch)
+	}
+	if ok, why := m.PacksWhy(device); !ok {
+		logf("batches run padded: %s", why)
+	}
 	l := &loaded{snap: snap, model: m, commit: snap.Commit, device: device}
 	if job.Input.TextColumn != "" {
 		if l.tokenizer, err = wordpiece.Load(snap.Dir); err != nil {

@@ -18,7 +18,7 @@ type preparer struct {
 	ds        *dataset.Dataset
 	tokenizer *wordpiece.Tokenizer
 	vocab     int
-	types     int // token type vocabulary (0: the model has none)
+	types     int // token type vocabulary (0: the model has none and ignores them)
 	maxLength int
 	keepIDs   bool
 	fileIndex map[string]int
@@ -203,9 +203,12 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 			return bad(idsColumn, fmt.Sprintf("token %d is id %d, outside the model's vocabulary [0, %d)", j, id, p.vocab))
 		}
 	}
+	if p.types == 0 {
+		return nil // the model has no token types and ignores them (loadModel says so once)
+	}
 	for j, t := range r.types {
-		if t < 0 || (t > 0 && int(t) >= p.types) {
-			return bad(typesColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, max(p.types, 1)))
+		if t < 0 || int(t) >= p.types {
+			return bad(typesColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, p.types))
 		}
 	}
 	return nil

@@ -74,8 +74,8 @@ def case(inputs, outputs, drop=()):
     return body
 
 
-def encoder_golden(name, folder, rows, short_row, long_row):
-    """Golden data for an encoder with a sentence-transformers wrapper (tiny-bert, tiny-distilbert)."""
+def encoder_golden(name, folder, rows, short_row, long_row, pad_id=0):
+    """Golden data for an encoder with a sentence-transformers wrapper (tiny-bert, tiny-distilbert, …)."""
     model = ro.load_encoder(folder)
     st = ro.load_sentence_transformer(folder)
 
@@ -85,10 +85,10 @@ def encoder_golden(name, folder, rows, short_row, long_row):
         out["sentence_embedding"] = ro.sentence_embedding(st, batch)
         return out
 
-    inputs, batch = ro.pad(rows)
+    inputs, batch = ro.pad(rows, pad_id=pad_id)
     main = outputs(batch)
-    alone_inputs, alone_batch = ro.pad([rows[short_row]])
-    padded_inputs, padded_batch = ro.pad([long_row, rows[short_row]])
+    alone_inputs, alone_batch = ro.pad([rows[short_row]], pad_id=pad_id)
+    padded_inputs, padded_batch = ro.pad([long_row, rows[short_row]], pad_id=pad_id)
     golden = header(name, model, model_dir=f"models/{name}", pooling_mode="mean", normalize=True)
     golden.update(case(inputs, main))
     golden["padding_invariance"] = {
@@ -99,7 +99,7 @@ def encoder_golden(name, folder, rows, short_row, long_row):
     return golden, main, batch
 
 
-def head_golden(name, folder, rows, short_row, long_row):
+def head_golden(name, folder, rows, short_row, long_row, pad_id=0):
     """Golden data for a sequence-classification fixture."""
     model = ro.load_classifier(folder)
 
@@ -108,7 +108,7 @@ def head_golden(name, folder, rows, short_row, long_row):
         out.update(ro.head_outputs(model, batch))
         return out
 
-    inputs, batch = ro.pad(rows)
+    inputs, batch = ro.pad(rows, pad_id=pad_id)
     problem = ro.problem_type(model.config)
     golden = header(
         name, model, model_dir=f"models/{name}", problem_type=problem,
@@ -117,8 +117,8 @@ def head_golden(name, folder, rows, short_row, long_row):
         id2label={str(k): v for k, v in sorted(model.config.id2label.items())},
     )
     golden.update(case(inputs, outputs(batch)))
-    alone_inputs, alone_batch = ro.pad([rows[short_row]])
-    padded_inputs, padded_batch = ro.pad([long_row, rows[short_row]])
+    alone_inputs, alone_batch = ro.pad([rows[short_row]], pad_id=pad_id)
+    padded_inputs, padded_batch = ro.pad([long_row, rows[short_row]], pad_id=pad_id)
     golden["padding_invariance"] = {
         "row": 1,
         "alone": case(alone_inputs, outputs(alone_batch)),
@@ -199,13 +199,23 @@ def main():
     golden, _, _ = encoder_golden("tiny-distilbert", os.path.join(MODELS, "tiny-distilbert"), rows, short_row, long_row)
     refjson.write(os.path.join(GOLDEN, "tiny-distilbert.json"), golden)
 
+    for name, writer in (("tiny-roberta", tiny.write_tiny_roberta), ("tiny-mpnet", tiny.write_tiny_mpnet),
+                         ("tiny-modernbert", tiny.write_tiny_modernbert)):
+        writer(os.path.join(MODELS, name))
+        rows, short_row, long_row = tiny.encoder_rows(seed=100, token_types=False)
+        golden, _, _ = encoder_golden(name, os.path.join(MODELS, name), rows, short_row, long_row,
+                                      tiny.PAD_ID.get(name, 0))
+        if name == "tiny-mpnet":
+            golden["relative_position_buckets"] = ro.mpnet_buckets(200)
+        refjson.write(os.path.join(GOLDEN, f"{name}.json"), golden)
+
     head_rows, short_row, long_row = tiny.head_rows(seed=200)
     for name, writer in tiny.HEADS.items():
         writer(os.path.join(MODELS, name))
         rows, long = head_rows, long_row
-        if name.startswith("tiny-distilbert"):
+        if name in tiny.NO_TOKEN_TYPES:
             rows, long = tiny.without_token_types(head_rows), tiny.without_token_types([long_row])[0]
-        golden = head_golden(name, os.path.join(MODELS, name), rows, short_row, long)
+        golden = head_golden(name, os.path.join(MODELS, name), rows, short_row, long, tiny.PAD_ID.get(name, 0))
         refjson.write(os.path.join(GOLDEN, f"{name}.json"), golden)
 
     if os.path.exists(os.path.join(REAL_MODEL, "model.safetensors")):

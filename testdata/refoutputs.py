@@ -59,8 +59,8 @@ def load_sentence_transformer(folder):
 
 
 def model_inputs(model, batch):
-    """The batch tensors the model's forward accepts (DistilBERT takes no token_type_ids)."""
-    if model.config.model_type == "distilbert":
+    """The batch tensors the model's forward accepts (DistilBERT, MPNet and ModernBERT take no token_type_ids)."""
+    if model.config.model_type in ("distilbert", "mpnet", "modernbert"):
         return {k: v for k, v in batch.items() if k != "token_type_ids"}
     return batch
 
@@ -160,3 +160,12 @@ def min_cosine(a, b):
     b = b.reshape(-1, b.shape[-1])
     cos = (a * b).sum(-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))
     return float(cos.min())
+
+
+def mpnet_buckets(reach):
+    """transformers' MPNet relative_position_bucket of every relative position in [-reach, reach], as the
+    encoder calls it (its default num_buckets and max_distance)."""
+    from transformers.models.mpnet.modeling_mpnet import MPNetEncoder
+
+    relative = torch.arange(-reach, reach + 1, dtype=torch.long)
+    return {"relative_positions": relative.tolist(), "buckets": MPNetEncoder.relative_position_bucket(relative).tolist()}

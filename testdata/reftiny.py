@@ -16,6 +16,16 @@ from transformers import (
     DistilBertConfig,
     DistilBertForSequenceClassification,
     DistilBertModel,
+    ModernBertConfig,
+    ModernBertForSequenceClassification,
+    ModernBertModel,
+    MPNetConfig,
+    MPNetForSequenceClassification,
+    MPNetModel,
+    RobertaConfig,
+    RobertaModel,
+    XLMRobertaConfig,
+    XLMRobertaForSequenceClassification,
 )
 
 import refformats as rf
@@ -86,6 +96,50 @@ def distilbert_config(**extra):
     return DistilBertConfig(
         vocab_size=VOCAB, dim=HIDDEN, n_layers=2, n_heads=4, hidden_dim=64, activation="gelu",
         max_position_embeddings=MAX_POSITIONS, sinusoidal_pos_embds=False, pad_token_id=PAD, **extra,
+    )
+
+
+# RoBERTa, XLM-R and MPNet count positions from padding_idx + 1 = 2: a table of 130 positions takes
+# rows of 128 tokens. Their padding id 1 is [UNK] in the shared vocabulary, so a row holding [UNK]
+# exercises the rule that any token equal to padding_idx gets position padding_idx.
+ROBERTA_PAD = 1
+ROBERTA_POSITIONS = MAX_POSITIONS + ROBERTA_PAD + 1
+
+
+def roberta_config(cls=RobertaConfig, **extra):
+    """The shared tiny RoBERTa / XLM-R config: BERT's shape, one token type, layer_norm_eps 1e-5."""
+    return cls(
+        vocab_size=VOCAB, hidden_size=HIDDEN, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        max_position_embeddings=ROBERTA_POSITIONS, type_vocab_size=1, hidden_act="gelu", layer_norm_eps=1e-5,
+        pad_token_id=ROBERTA_PAD, bos_token_id=CLS, eos_token_id=SEP, **extra,
+    )
+
+
+def mpnet_config(**extra):
+    """The shared tiny MPNet config: BERT's shape, 32 relative attention buckets, no token types."""
+    return MPNetConfig(
+        vocab_size=VOCAB, hidden_size=HIDDEN, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        max_position_embeddings=ROBERTA_POSITIONS, relative_attention_num_buckets=32, hidden_act="gelu",
+        layer_norm_eps=1e-5, pad_token_id=ROBERTA_PAD, bos_token_id=CLS, eos_token_id=SEP, **extra,
+    )
+
+
+# ModernBERT's local layers attend 8 tokens each side here (local_attention 16), so that rows of up
+# to 128 tokens reach far beyond the window.
+MODERNBERT_LOCAL = 16
+
+
+def modernbert_config(**extra):
+    """The shared tiny ModernBERT config: 3 layers (global, local, local), 4 heads, hidden 32, GeGLU of
+    intermediate 48, no biases (as ModernBERT-base), rotary bases 160000 (global) and 10000 (local)."""
+    return ModernBertConfig(
+        vocab_size=VOCAB, hidden_size=HIDDEN, num_hidden_layers=3, num_attention_heads=4, intermediate_size=48,
+        max_position_embeddings=MAX_POSITIONS, hidden_activation="gelu", norm_eps=1e-5, norm_bias=False,
+        attention_bias=False, mlp_bias=False, local_attention=MODERNBERT_LOCAL,
+        layer_types=["full_attention", "sliding_attention", "sliding_attention"],
+        rope_parameters={"full_attention": {"rope_type": "default", "rope_theta": 160000.0},
+                         "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
+        pad_token_id=PAD, bos_token_id=CLS, eos_token_id=SEP, cls_token_id=CLS, sep_token_id=SEP, **extra,
     )
 
 
@@ -160,6 +214,36 @@ def write_tiny_distilbert(folder):
     return model
 
 
+def write_sentence_encoder(model, folder):
+    """Saves model through sentence-transformers 6 (Transformer → mean Pooling → Normalize) with the
+    shared tokenizer, as tiny-distilbert."""
+    staging = folder + ".staging"
+    save_model(model, staging)
+    write_tokenizer(staging)
+    st = SentenceTransformer(modules=[Transformer(staging), Pooling(HIDDEN, pooling_mode="mean"), Normalize()])
+    rf.fresh_folder(folder)
+    st.save(folder)
+    rf.shutil.rmtree(staging)
+    os.remove(os.path.join(folder, "README.md"))  # model card: prose only, rewritten on each save
+    return model
+
+
+def write_tiny_roberta(folder):
+    """tiny-roberta: RobertaModel with pooler behind a sentence-transformers pipeline."""
+    return write_sentence_encoder(randomize(RobertaModel(roberta_config(architectures=["RobertaModel"])), seed=8), folder)
+
+
+def write_tiny_mpnet(folder):
+    """tiny-mpnet: MPNetModel with pooler behind a sentence-transformers pipeline."""
+    return write_sentence_encoder(randomize(MPNetModel(mpnet_config(architectures=["MPNetModel"])), seed=9), folder)
+
+
+def write_tiny_modernbert(folder):
+    """tiny-modernbert: ModernBertModel behind a sentence-transformers pipeline."""
+    model = ModernBertModel(modernbert_config(architectures=["ModernBertModel"]))
+    return write_sentence_encoder(randomize(model, seed=13), folder)
+
+
 def classifier(model_cls, config, seed, folder):
     """Saves a randomized sequence-classification model."""
     model = randomize(model_cls(config), seed)
@@ -172,6 +256,9 @@ LABELS = {
     "tiny-bert-multilabel": ["sports", "politics", "science", "arts"],
     "tiny-bert-binary": ["NEGATIVE", "POSITIVE"],
     "tiny-distilbert-cls": ["contradiction", "entailment", "neutral"],
+    "tiny-xlm-roberta-cls": ["anger", "joy", "sadness"],
+    "tiny-mpnet-cls": ["contradiction", "entailment", "neutral"],
+    "tiny-modernbert-cls": ["negative", "neutral", "positive"],
 }
 
 
@@ -197,7 +284,20 @@ HEADS = {
         architectures=BERT_HEAD, **labelled("tiny-bert-binary")), 5, d),
     "tiny-distilbert-cls": lambda d: classifier(DistilBertForSequenceClassification, distilbert_config(
         architectures=DISTIL_HEAD, **labelled("tiny-distilbert-cls", "single_label_classification")), 7, d),
+    "tiny-xlm-roberta-cls": lambda d: classifier(XLMRobertaForSequenceClassification, roberta_config(
+        XLMRobertaConfig, architectures=["XLMRobertaForSequenceClassification"],
+        **labelled("tiny-xlm-roberta-cls", "single_label_classification")), 10, d),
+    "tiny-mpnet-cls": lambda d: classifier(MPNetForSequenceClassification, mpnet_config(
+        architectures=["MPNetForSequenceClassification"], **labelled("tiny-mpnet-cls", "single_label_classification")), 12, d),
+    "tiny-modernbert-cls": lambda d: classifier(ModernBertForSequenceClassification, modernbert_config(
+        architectures=["ModernBertForSequenceClassification"], classifier_pooling="mean",
+        **labelled("tiny-modernbert-cls", "single_label_classification")), 14, d),
 }
+
+# Heads whose model has no token type embedding (their rows carry type 0) and which pad with id 1.
+NO_TOKEN_TYPES = ("tiny-distilbert-cls", "tiny-xlm-roberta-cls", "tiny-mpnet-cls", "tiny-modernbert-cls")
+PAD_ID = {"tiny-xlm-roberta-cls": ROBERTA_PAD, "tiny-mpnet-cls": ROBERTA_PAD, "tiny-roberta": ROBERTA_PAD,
+          "tiny-mpnet": ROBERTA_PAD}
 
 
 def _row(ids, types=None):

@@ -127,6 +127,7 @@ func inspectModel(ctx context.Context, ref string, opts hub.Options, w, stderr i
 	}
 	fmt.Fprintf(w, "architecture: %s\nhidden size %d, %d layers, %d heads, intermediate %d, vocabulary %d, positions %d, activation %s\n",
 		cfg.Arch, cfg.HiddenSize, cfg.NumHiddenLayers, cfg.NumAttentionHeads, cfg.IntermediateSize, cfg.VocabSize, cfg.MaxPositionEmbeddings, cfg.HiddenAct)
+	fmt.Fprintf(w, "inputs: %s\n", strings.Join(cfg.Traits(), "; "))
 	if len(cfg.ID2Label) > 0 {
 		ids := make([]int, 0, len(cfg.ID2Label))
 		for id := range cfg.ID2Label {

@@ -87,6 +87,14 @@ type Case struct {
 	LastHiddenStateRows int `json:"last_hidden_state_rows"`
 	Batch
 	PaddingInvariance PaddingInvariance `json:"padding_invariance"`
+	// RelativePositionBuckets is MPNet's relative_position_bucket of each relative position (MPNet only).
+	RelativePositionBuckets *Buckets `json:"relative_position_buckets"`
+}
+
+// Buckets pairs relative positions (key minus query) with their relative attention buckets.
+type Buckets struct {
+	RelativePositions []int `json:"relative_positions"`
+	Buckets           []int `json:"buckets"`
 }
 
 // Labels is the predicted label of one row: a single label, or every label over 0.5 (multi-label).

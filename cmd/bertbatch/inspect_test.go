@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bertbatch/bertbatch/hub"
+)
+
+// TestInspectModelArchitecture checks that inspect names each committed model's architecture and
+// how it treats its inputs.
+func TestInspectModelArchitecture(t *testing.T) {
+	for _, tc := range []struct {
+		model string
+		want  []string
+	}{
+		{"tiny-bert", []string{"architecture: bert\n", "positions from 0", "2 token type(s)"}},
+		{"tiny-distilbert", []string{"architecture: distilbert\n", "no token types (token_type_ids are ignored)"}},
+		{"tiny-roberta", []string{"architecture: roberta\n", "positions from padding_idx+1 = 2 (pad id 1), rows up to 128 tokens", "1 token type(s)"}},
+		{"tiny-xlm-roberta-cls", []string{"architecture: xlm-roberta\n", "labels: 0=anger, 1=joy, 2=sadness"}},
+		{"tiny-mpnet", []string{"architecture: mpnet\n", "no token types", "relative position bias: 32 buckets, max distance 128"}},
+		{"tiny-modernbert", []string{"architecture: modernbert\n", "no token types",
+			"rotary positions (theta 160000 global, 10000 local); 1 of 3 layers global, the others within 8 tokens each side"}},
+	} {
+		t.Run(tc.model, func(t *testing.T) {
+			dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "models", tc.model))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out, errs bytes.Buffer
+			if err := inspectModel(context.Background(), dir, hub.Options{Offline: true}, &out, &errs); err != nil {
+				t.Fatalf("inspect: %v\n%s", err, errs.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("inspect output lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}
