@@ -28,25 +28,35 @@ check() { # NAME COMMAND...: run, count, show the output of a failure
 		failed=$((failed + 1))
 	fi
 }
-seconds() { date +%s.%N; }
+seconds() { python3 -c 'import time; print(f"{time.time():.3f}")'; }
+elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$1" "$(seconds)"; }
+# The backend wheel, and whether `bertbatch version` can name the libraries (/proc/self/maps) and OpenBLAS.
+case "$(uname -s)" in
+Darwin) backend=mlx-metal linux="" ;;
+*) backend=mlx-cpu linux=1 ;;
+esac
 
 python3 -m venv "$tmp/venv"
 t0=$(seconds)
 check "pip install $(basename "$wheel")" "$tmp/venv/bin/pip" install -q --disable-pip-version-check "$wheel"
-echo "     install: $(printf '%.1f' "$(echo "$(seconds) - $t0" | bc)") s"
+echo "     install: $(elapsed "$t0")"
 bb=$tmp/venv/bin/bertbatch
-site=$("$tmp/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+site=$(cd "$("$tmp/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" && pwd -P)
 mkdir -p "$tmp/work" && cd "$tmp/work" || exit 1
 
 version_shows() {
 	local out
 	out=$("$@" version) || return 1
 	echo "$out"
-	grep -qx "bertbatch $version" <<<"$out" &&
-		grep -q "^mlx $mlx_version (.*$site/mlx/lib/libmlx.so)" <<<"$out" &&
-		grep -q "^blas: openblas (.*$site/bertbatch.libs/libopenblas.so.0)" <<<"$out"
+	grep -qx "bertbatch $version" <<<"$out" || return 1
+	if [ -z "$linux" ]; then
+		grep -qx "mlx $mlx_version" <<<"$out"
+		return
+	fi
+	grep -qxF "mlx $mlx_version ($site/mlx/lib/libmlx.so)" <<<"$out" &&
+		grep -qxF "blas: openblas ($site/bertbatch.libs/libopenblas.so.0)" <<<"$out"
 }
-check "bertbatch version: $version, MLX $mlx_version from the venv, OpenBLAS from the wheel" version_shows "$bb"
+check "bertbatch version: $version, MLX $mlx_version from the venv${linux:+, OpenBLAS from the wheel}" version_shows "$bb"
 check "python -m bertbatch version" version_shows "$tmp/venv/bin/python" -m bertbatch
 
 # A few hundred fortunes and one job file per model; the same job for the wheel and the repository build.
@@ -83,21 +93,24 @@ for m in "$root/testdata/models/tiny-bert" "$model"; do
 	check "bertbatch validate $name.yaml" "$bb" validate "$name.yaml"
 	t0=$(seconds)
 	check "bertbatch run $name.yaml (wheel)" "$bb" run --quiet "$name.yaml"
-	echo "     wheel run: $(printf '%.1f' "$(echo "$(seconds) - $t0" | bc)") s"
+	echo "     wheel run: $(elapsed "$t0")"
 	check "bertbatch run $name.yaml (repository build)" "$repo_bin" run --quiet "$name-repo.yaml"
 	check "$name: identical embedding bytes, wheel and repository build" same_embeddings "out-wheel-$name" "out-repo-$name"
 done
 
+check "launcher: missing, mismatched and doubled MLX backends (python/tests)" \
+	"$tmp/venv/bin/python" -m unittest discover -s "$root/python/tests"
+
 # Without its MLX backend wheel, the command names the wheel to install.
 missing_mlx() {
-	"$tmp/venv/bin/pip" uninstall -q -y mlx-cpu || return 1
+	"$tmp/venv/bin/pip" uninstall -q -y "$backend" || return 1
 	local out rc
 	out=$("$bb" version 2>&1)
 	rc=$?
 	echo "exit $rc: $out"
-	[ "$rc" = 1 ] && grep -q "MLX is not installed: .*mlx-cpu==$mlx_version.*pip install 'mlx-cpu==$mlx_version'" <<<"$out"
+	[ "$rc" = 1 ] && grep -q "MLX is not installed: .*$backend==$mlx_version.*pip install '$backend==$mlx_version'" <<<"$out"
 }
-check "without mlx-cpu: exit 1 and a message naming mlx-cpu==$mlx_version" missing_mlx
+check "without $backend: exit 1 and a message naming $backend==$mlx_version" missing_mlx
 
 echo "test-wheel: $passed passed, $failed failed"
 [ "$failed" = 0 ]
