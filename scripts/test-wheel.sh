@@ -59,8 +59,8 @@ version_shows() {
 check "bertbatch version: $version, MLX $mlx_version from the venv${linux:+, OpenBLAS from the wheel}" version_shows "$bb"
 check "python -m bertbatch version" version_shows "$tmp/venv/bin/python" -m bertbatch
 
-# A few hundred fortunes and one job file per model; the same job for the wheel and the repository build.
-"$repo_py" -c "import pyarrow.parquet as pq, sys; pq.write_table(pq.read_table(sys.argv[1]).slice(0, 300), sys.argv[2])" \
+# 128 fortunes and one job file per model; the same job for the wheel and the repository build.
+"$repo_py" -c "import pyarrow.parquet as pq, sys; pq.write_table(pq.read_table(sys.argv[1]).slice(0, 128), sys.argv[2])" \
 	"$root/testdata/demo/fortunes.parquet" "$tmp/work/fortunes.parquet" || exit 1
 job() { # MODEL OUT
 	cat <<EOF
@@ -77,7 +77,7 @@ def load(d):
     t = ds.dataset(d, format="parquet").to_table().sort_by("id")
     return t.column("id"), t.column("embedding").combine_chunks()
 (ia, ea), (ib, eb) = load(sys.argv[1]), load(sys.argv[2])
-assert len(ia) == 300, f"{sys.argv[1]}: {len(ia)} rows, expected 300"
+assert len(ia) == 128, f"{sys.argv[1]}: {len(ia)} rows, expected 128"
 assert ia.equals(ib), "the two outputs hold different ids"
 va, vb = ea.values.to_numpy(), eb.values.to_numpy()
 assert ea.type == eb.type, f"embedding types differ: {ea.type} vs {eb.type}"

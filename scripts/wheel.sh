@@ -37,10 +37,17 @@ installed=$("$py" -c 'import mlx.core as mx; print(mx.__version__)')
 
 rm -rf "$work/stage" && mkdir -p "$work/stage" "$out"
 bin=$work/stage/bertbatch
+# cgo sees MLX through a link outside the module: -trimpath rewrites paths inside the module to
+# /_/<module>/…, after (so over) our -ffile-prefix-map, which would leave .venv/…/site-packages in
+# the binary when the venv is inside the repository. The link's name is fixed per MLX folder, so
+# the cgo flags, and Go's build cache, stay the same from one build to the next.
+link=${TMPDIR:-/tmp}/bertbatch-mlx-$(printf %s "$mlx" | cksum | cut -d' ' -f1)
+ln -sfn "$mlx" "$link"
+mlx_real=$mlx mlx=$link
 map="-ffile-prefix-map=$mlx=mlx -ffile-prefix-map=$root=."
 ldflags=(-L"$mlx/lib")
 [ "$platform" = macosx_14_0_arm64 ] && ldflags+=(-Wl,-rpath,@loader_path/../../mlx/lib) && export MACOSX_DEPLOYMENT_TARGET=14.0
-echo "wheel.sh: building bertbatch $version against MLX $mlx_version ($mlx)"
+echo "wheel.sh: building bertbatch $version against MLX $mlx_version ($mlx_real)"
 CGO_ENABLED=1 CGO_CPPFLAGS="-I$mlx/include" CGO_CFLAGS="-O2 $map" CGO_CXXFLAGS="-O2 $map" \
 	CGO_LDFLAGS="${ldflags[*]}" \
 	go build -trimpath -ldflags "-s -w -X github.com/bertbatch/bertbatch.Version=$version" -o "$bin" ./cmd/bertbatch
@@ -85,9 +92,13 @@ wheel=$("$tools" scripts/build-wheel.py --binary "$bin" --version "$version" --p
 rm -rf "$work/unpacked" && mkdir -p "$work/unpacked"
 "$tools" -m zipfile -e "$wheel" "$work/unpacked"
 leaks=()
-for p in "$root" "$(dirname "$root")" "$mlx" "$(cd "$(dirname "$py")/.." && pwd -P)" "$HOME" "$(go env GOROOT)" "$(go env GOMODCACHE)" "/tmp/go-build"; do
+for p in "$root" "$(dirname "$root")" "$mlx" "$mlx_real" "$(cd "$(dirname "$py")/.." && pwd -P)" "$HOME" "$(go env GOROOT)" "$(go env GOMODCACHE)" "/tmp/go-build"; do
 	[ ${#p} -gt 4 ] || continue
 	if grep -rlF -- "$p/" "$work/unpacked" >/dev/null; then leaks+=("$p/"); fi
+done
+# Nor a venv's folders in the programs and libraries (the README in METADATA may name site-packages).
+for p in .venv/ site-packages/; do
+	if grep -rlF -- "$p" "$work/unpacked/bertbatch/bin" "$work/unpacked"/bertbatch.libs* >/dev/null 2>&1; then leaks+=("$p"); fi
 done
 if [ ${#leaks[@]} -gt 0 ]; then
 	echo "wheel.sh: $wheel carries build paths: ${leaks[*]}" >&2
