@@ -14,14 +14,15 @@ trap 'rm -rf "$tmp"' EXIT
 python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install -q --disable-pip-version-check "$wheel"
 bin=$("$tmp/venv/bin/python" -c 'import bertbatch; print(bertbatch.binary_path())')
-cp "$bin" "$tmp/bertbatch-reference"
-"$patchelf" --remove-needed libopenblas.so.0 "$tmp/bertbatch-reference"
+ref=$(dirname "$bin")/bertbatch-reference # beside the original: its run path is relative to itself
+cp "$bin" "$ref"
+"$patchelf" --remove-needed libopenblas.so.0 "$ref"
 "$repo_py" -c "import pyarrow.parquet as pq, sys; pq.write_table(pq.read_table(sys.argv[1]).slice(0, int(sys.argv[3])), sys.argv[2])" \
 	"$root/testdata/demo/fortunes.parquet" "$tmp/fortunes.parquet" "$rows"
 printf 'model: {ref: %s}\ninput: {paths: [%s], text_column: text, passthrough: [id]}\noutput: {dir: %s}\n' \
 	"$model" "$tmp/fortunes.parquet" "$tmp/out" >"$tmp/job.yaml"
 for _ in $(seq "$runs"); do
-	for b in "$bin" "$tmp/bertbatch-reference"; do
+	for b in "$bin" "$ref"; do
 		blas=$("$b" version | sed -n 's/^blas: \([a-z]*\).*/\1/p')
 		/usr/bin/time -f '%e %U %S' -o "$tmp/time" "$b" run --overwrite --quiet "$tmp/job.yaml" >/dev/null
 		read -r wall user sys <"$tmp/time"
