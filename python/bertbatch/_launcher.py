@@ -119,4 +119,8 @@ def main() -> None:
     if not os.access(binary, os.X_OK):
         print(f"bertbatch: {binary} is missing or not executable: reinstall bertbatch", file=sys.stderr)
         sys.exit(_EXIT_FAILED)
-    os.execv(binary, [str(binary), *sys.argv[1:]])
+    try:
+        os.execv(binary, [str(binary), *sys.argv[1:]])
+    except OSError as e:
+        print(f"bertbatch: cannot start {binary}: {e.strerror} (a wheel for another platform?)", file=sys.stderr)
+        sys.exit(_EXIT_FAILED)
