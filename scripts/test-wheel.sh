@@ -98,7 +98,7 @@ for m in "$root/testdata/models/tiny-bert" "$model"; do
 	check "$name: identical embedding bytes, wheel and repository build" same_embeddings "out-wheel-$name" "out-repo-$name"
 done
 
-check "launcher: missing, mismatched and doubled MLX backends (python/tests)" \
+check "python/tests: the launcher on missing, mismatched and doubled MLX backends; version.py" \
 	"$tmp/venv/bin/python" -m unittest discover -s "$root/python/tests"
 
 # Without its MLX backend wheel, the command names the wheel to install.

@@ -22,31 +22,43 @@ def git(*args: str) -> str:
     return subprocess.run(["git", *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def version() -> str:
-    try:
-        described = git("describe", "--tags", "--long", "--dirty", "--abbrev=12")
-    except subprocess.CalledProcessError:
-        described = ""
+def pep440(described: str, commits: str, sha: str, dirty: bool) -> str:
+    """The version for `git describe --tags --long --dirty` output ("" when no tag is reachable),
+    the number of commits in the history, the abbreviated commit and whether the tree is dirty."""
     if not described:
-        n = git("rev-list", "--count", "HEAD")
-        sha = git("rev-parse", "--short=12", "HEAD")
-        dirty = ".dirty" if git("status", "--porcelain", "--untracked-files=no") else ""
-        return f"0.0.0.dev{n}+g{sha}{dirty}"
+        return f"0.0.0.dev{commits}+g{sha}" + (".dirty" if dirty else "")
     m = DESCRIBE.match(described)
     if m is None:
-        raise SystemExit(f"version.py: cannot read `git describe` output {described!r}")
+        raise ValueError(f"cannot read `git describe` output {described!r}")
     tag = m["tag"].removeprefix("v")
     if not PUBLIC.match(tag):
-        raise SystemExit(f"version.py: tag {m['tag']!r} is not a PEP 440 version (expected vX.Y.Z, e.g. v0.1.0)")
+        raise ValueError(f"tag {m['tag']!r} is not a PEP 440 version (expected vX.Y.Z, e.g. v0.1.0)")
     local = []
     if m["n"] != "0":
         if ".post" in tag or ".dev" in tag:
-            raise SystemExit(f"version.py: {m['n']} commits after tag {m['tag']!r}, which is already a post or dev release")
+            raise ValueError(f"{m['n']} commits after tag {m['tag']!r}, which is already a post or dev release")
         tag += f".post{m['n']}"
         local.append(f"g{m['sha']}")
     if m["dirty"]:
         local.append("dirty")
     return tag + ("+" + ".".join(local) if local else "")
+
+
+def version() -> str:
+    try:
+        described = git("describe", "--tags", "--long", "--dirty", "--abbrev=12")
+    except subprocess.CalledProcessError:
+        described = ""
+    commits = sha = ""
+    dirty = False
+    if not described:
+        commits = git("rev-list", "--count", "HEAD")
+        sha = git("rev-parse", "--short=12", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    try:
+        return pep440(described, commits, sha, dirty)
+    except ValueError as e:
+        raise SystemExit(f"version.py: {e}") from None
 
 
 if __name__ == "__main__":
