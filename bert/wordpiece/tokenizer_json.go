@@ -150,4 +150,3 @@ func (b *builder) readPreTokenizer(raw json.RawMessage) error {
 	}
 	return nil
 }
-

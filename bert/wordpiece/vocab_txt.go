@@ -16,11 +16,11 @@ import (
 // transformersConfig is the part of transformers' tokenizer_config.json (and
 // special_tokens_map.json) this package reads.
 type transformersConfig struct {
-	DoLowerCase          *bool                     `json:"do_lower_case"`
-	StripAccents         *bool                     `json:"strip_accents"`
-	TokenizeChineseChars *bool                     `json:"tokenize_chinese_chars"`
-	ModelMaxLength       *float64                  `json:"model_max_length"`
-	TruncationSide       *string                   `json:"truncation_side"`
+	DoLowerCase          *bool                               `json:"do_lower_case"`
+	StripAccents         *bool                               `json:"strip_accents"`
+	TokenizeChineseChars *bool                               `json:"tokenize_chinese_chars"`
+	ModelMaxLength       *float64                            `json:"model_max_length"`
+	TruncationSide       *string                             `json:"truncation_side"`
 	UnkToken             *tokenizer.TokenName                `json:"unk_token"`
 	SepToken             *tokenizer.TokenName                `json:"sep_token"`
 	PadToken             *tokenizer.TokenName                `json:"pad_token"`
