@@ -47,18 +47,21 @@ type refRow struct {
 // variants names the folders of BERTBATCH_TOKENIZERS_DIR and the model type each must load as.
 var variants = []struct {
 	name, kind string
-	full       bool // also every row of the corpus
+	full       bool  // also every row of the corpus
+	limits     []int // instead of hardLimits
 }{
-	{"e5", "Unigram", true},
-	{"e5-first", "Unigram", false},
-	{"e5-never-nosplit", "Unigram", false},
-	{"e5-bytes-added", "Unigram", false},
-	{"mpnet", "WordPiece", true},
-	{"bpe-roberta", "BPE", true},
-	{"bpe-strings-ignore-merges", "BPE", false},
-	{"bpe-split-noregex", "BPE", false},
-	{"bpe-chars-unk", "BPE", false},
-	{"bpe-chars-splits", "BPE", false},
+	{"e5", "Unigram", true, nil},
+	{"e5-first", "Unigram", false, nil},
+	{"e5-never-nosplit", "Unigram", false, nil},
+	{"e5-bytes-added", "Unigram", false, nil},
+	{"mpnet", "WordPiece", true, nil},
+	{"bpe-roberta", "BPE", true, nil},
+	// tokenizers runs out of memory on the long pairs at limits 5 and 6 with this
+	// post-processor (a Sequence holding ByteLevel): the reference cannot give those.
+	{"bpe-strings-ignore-merges", "BPE", false, []int{0, 2, 3, 4, 8, 64, 512, 8192}},
+	{"bpe-split-noregex", "BPE", false, nil},
+	{"bpe-chars-unk", "BPE", false, nil},
+	{"bpe-chars-splits", "BPE", false, nil},
 }
 
 // referenceEnv returns BERTBATCH_PYTHON and BERTBATCH_TOKENIZERS_DIR, or skips.
@@ -96,7 +99,11 @@ func TestParity(t *testing.T) {
 			if got := tok.Info().Kind; got != v.kind {
 				t.Errorf("Kind = %q, want %q", got, v.kind)
 			}
-			compare(t, tok, python, file, hard, hardLimits)
+			limits := hardLimits
+			if v.limits != nil {
+				limits = v.limits
+			}
+			compare(t, tok, python, file, hard, limits)
 			if v.full && !testing.Short() {
 				compare(t, tok, python, file, all, fullLimits)
 			}
