@@ -60,7 +60,11 @@ func Load(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tokenizer.NewPipeline(dir, f, "BPE", m)
+	p, err := tokenizer.NewPipeline(dir, f, "BPE", m)
+	if err != nil {
+		return nil, err // not a nil *Pipeline inside the interface
+	}
+	return p, nil
 }
 
 // Read reads the BPE model of f.

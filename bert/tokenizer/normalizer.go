@@ -47,7 +47,8 @@ func (p *patternJSON) compile(file, field string) (*regexp.Regexp, error) {
 	case p.Regex != nil:
 		re, err := regexp.Compile(*p.Regex)
 		if err != nil {
-			return nil, &UnsupportedError{File: file, Field: field + ".pattern.Regex", Value: *p.Regex + " (" + err.Error() + ")"}
+			return nil, fmt.Errorf("%w (bertbatch reads patterns with Go's RE2 syntax: %v)",
+				&UnsupportedError{File: file, Field: field + ".pattern.Regex", Value: *p.Regex}, err)
 		}
 		return re, nil
 	}

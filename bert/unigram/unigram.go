@@ -45,7 +45,11 @@ func Load(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tokenizer.NewPipeline(dir, f, "Unigram", m)
+	p, err := tokenizer.NewPipeline(dir, f, "Unigram", m)
+	if err != nil {
+		return nil, err // not a nil *Pipeline inside the interface
+	}
+	return p, nil
 }
 
 // Read reads the Unigram model of f.
