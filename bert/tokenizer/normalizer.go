@@ -119,10 +119,29 @@ func (s sequenceNormalizer) Normalize(text string) string {
 	return text
 }
 
-// formNormalizer is one of the Unicode normalization forms.
+// formNormalizer is one of the Unicode normalization forms. Characters that Go's tables
+// (Unicode 15.0) decompose or give a combining class and tokenizers' (Unicode 9.0) leave whole as
+// starters split the text: each side is normalized on its own and they are copied unchanged.
 type formNormalizer struct{ form norm.Form }
 
-func (f formNormalizer) Normalize(s string) string { return f.form.String(s) }
+func (f formNormalizer) Normalize(s string) string {
+	var b []byte
+	start := 0
+	for i, r := range s {
+		if r >= 0x300 && hfchar.IsNFDBoundary(r) {
+			if b == nil {
+				b = make([]byte, 0, len(s)+8)
+			}
+			b = f.form.AppendString(b, s[start:i])
+			b = utf8.AppendRune(b, r)
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if b == nil {
+		return f.form.String(s)
+	}
+	return string(f.form.AppendString(b, s[start:]))
+}
 
 // Lowercase lowercases each character on its own, as tokenizers' Lowercase does (Rust's
 // char::to_lowercase: no final sigma rule; U+0130 becomes "i" and a combining dot above).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 )
@@ -20,6 +21,14 @@ type Precompiled struct {
 	units       []uint32
 	normalized  []byte
 	maxGrapheme int // graphemes shorter than this many bytes are looked up whole
+	ascii       [128]asciiRule
+}
+
+// asciiRule is the rule of one ASCII character, looked up once: an ASCII character followed by
+// another ASCII character is a grapheme of its own (CR LF aside).
+type asciiRule struct {
+	repl    string
+	replace bool
 }
 
 // NewPrecompiled decodes the base64 charsmap of tokenizer.json.
@@ -38,6 +47,9 @@ func NewPrecompiled(b64 string) (*Precompiled, error) {
 	p := &Precompiled{units: make([]uint32, size/4), normalized: blob[4+size:], maxGrapheme: 6}
 	for i := range p.units {
 		p.units[i] = binary.LittleEndian.Uint32(blob[4+4*i:])
+	}
+	for c := range p.ascii {
+		p.ascii[c].repl, p.ascii[c].replace = p.transform(string(rune(c)))
 	}
 	return p, nil
 }
@@ -103,6 +115,15 @@ func (p *Precompiled) Normalize(s string) string {
 	state := -1
 	rest := s
 	for len(rest) > 0 {
+		if c := rest[0]; c < utf8.RuneSelf && c != '\r' && (len(rest) == 1 || rest[1] < utf8.RuneSelf) {
+			if r := p.ascii[c]; r.replace {
+				b.WriteString(r.repl)
+			} else {
+				b.WriteByte(c)
+			}
+			rest, state = rest[1:], -1
+			continue
+		}
 		var g string
 		g, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
 		if len(g) < p.maxGrapheme {

@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/bertbatch/bertbatch/bert/tokenizer"
@@ -119,14 +121,34 @@ type node struct {
 	id    int32
 }
 
+// scratch holds the buffers of one AppendIDs call.
+type scratch struct {
+	best []node
+	segs []segment
+}
+
+// segment is one token of the best path: a vocabulary id, or (unk) a run of unknown
+// characters fused into one token.
+type segment struct {
+	start, end int
+	id         int32
+	unk        bool
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
 // AppendIDs appends the ids of the best segmentation of piece.
 func (m *Model) AppendIDs(ids []int32, piece string) []int32 {
 	if piece == "" {
 		return ids
 	}
-	best := make([]node, len(piece)+1)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	best := slices.Grow(sc.best[:0], len(piece)+1)[:len(piece)+1]
+	sc.best = best
+	best[0] = node{}
 	for i := 1; i <= len(piece); i++ {
-		best[i].start = -1
+		best[i] = node{start: -1}
 	}
 	for start := 0; start < len(piece); {
 		_, charLen := utf8.DecodeRuneInString(piece[start:])
@@ -158,31 +180,27 @@ func (m *Model) AppendIDs(ids []int32, piece string) []int32 {
 		start += charLen
 	}
 	// Walk back from the end; consecutive unknown pieces fuse into one.
-	var tokens []string
-	var unkRun int // start of the fused unknown run that ends at unkEnd; -1 none
-	unkEnd := -1
-	unkRun = -1
+	segs := sc.segs[:0]
 	for end := len(piece); end > 0; {
 		nd := best[end]
-		if m.unkID >= 0 && nd.id == m.unkID {
-			if unkRun < 0 {
-				unkEnd = end
+		if nd.id == m.unkID {
+			if k := len(segs) - 1; k >= 0 && segs[k].unk && segs[k].start == end {
+				segs[k].start = nd.start
+			} else {
+				segs = append(segs, segment{start: nd.start, end: end, unk: true})
 			}
-			unkRun = nd.start
 		} else {
-			if unkRun >= 0 {
-				tokens = append(tokens, piece[unkRun:unkEnd])
-				unkRun = -1
-			}
-			tokens = append(tokens, piece[nd.start:end])
+			segs = append(segs, segment{start: nd.start, end: end, id: nd.id})
 		}
 		end = nd.start
 	}
-	if unkRun >= 0 {
-		tokens = append(tokens, piece[unkRun:unkEnd])
-	}
-	for i := len(tokens) - 1; i >= 0; i-- {
-		ids = m.appendToken(ids, tokens[i])
+	sc.segs = segs
+	for i := len(segs) - 1; i >= 0; i-- {
+		if !segs[i].unk {
+			ids = append(ids, segs[i].id)
+			continue
+		}
+		ids = m.appendToken(ids, piece[segs[i].start:segs[i].end])
 	}
 	return ids
 }
