@@ -51,6 +51,12 @@ func tinyUnigram() map[string]any {
 func writeTokenizer(t *testing.T, m map[string]any) string {
 	t.Helper()
 	dir := t.TempDir()
+	writeTokenizerFile(t, dir, m)
+	return dir
+}
+
+func writeTokenizerFile(t testing.TB, dir string, m map[string]any) {
+	t.Helper()
 	data, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +64,6 @@ func writeTokenizer(t *testing.T, m map[string]any) string {
 	if err := os.WriteFile(filepath.Join(dir, "tokenizer.json"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 func TestLoadKinds(t *testing.T) {
