@@ -47,21 +47,26 @@ type refRow struct {
 // variants names the folders of BERTBATCH_TOKENIZERS_DIR and the model type each must load as.
 var variants = []struct {
 	name, kind string
-	full       bool  // also every row of the corpus
-	limits     []int // instead of hardLimits
+	full       bool              // also every row of the corpus
+	limits     []int             // instead of hardLimits
+	known      map[string]string // rows (by source) that differ by design, and why (docs/tokenizer.md)
 }{
-	{"e5", "Unigram", true, nil},
-	{"e5-first", "Unigram", false, nil},
-	{"e5-never-nosplit", "Unigram", false, nil},
-	{"e5-bytes-added", "Unigram", false, nil},
-	{"mpnet", "WordPiece", true, nil},
-	{"bpe-roberta", "BPE", true, nil},
+	{"e5", "Unigram", true, nil, nil},
+	{"e5-first", "Unigram", false, nil, nil},
+	{"e5-never-nosplit", "Unigram", false, nil, nil},
+	{"e5-bytes-added", "Unigram", false, nil, nil},
+	{"mpnet", "WordPiece", true, nil, nil},
+	{"bpe-roberta", "BPE", true, nil, nil},
 	// tokenizers runs out of memory on the long pairs at limits 5 and 6 with this
 	// post-processor (a Sequence holding ByteLevel): the reference cannot give those.
-	{"bpe-strings-ignore-merges", "BPE", false, []int{0, 2, 3, 4, 8, 64, 512, 8192}},
-	{"bpe-split-noregex", "BPE", false, nil},
-	{"bpe-chars-unk", "BPE", false, nil},
-	{"bpe-chars-splits", "BPE", false, nil},
+	{"bpe-strings-ignore-merges", "BPE", false, []int{0, 2, 3, 4, 8, 64, 512, 8192}, nil},
+	{"bpe-split-noregex", "BPE", false, nil, nil},
+	{"bpe-chars-unk", "BPE", false, nil, map[string]string{
+		"edge 230": "NFKC of U+1E030 (Unicode 15), which tokenizers' Unicode 9.0 tables leave alone",
+		"edge 234": "NFKC around U+1ABF (Unicode 13), unassigned in tokenizers' Unicode 9.0 tables",
+		"edge 236": "NFKC of CJK extensions newer than tokenizers' Unicode 9.0 tables",
+	}},
+	{"bpe-chars-splits", "BPE", false, nil, nil},
 }
 
 // referenceEnv returns BERTBATCH_PYTHON and BERTBATCH_TOKENIZERS_DIR, or skips.
@@ -103,7 +108,12 @@ func TestParity(t *testing.T) {
 			if v.limits != nil {
 				limits = v.limits
 			}
-			compare(t, tok, python, file, hard, limits)
+			rows := hard
+			if v.known != nil {
+				rows = slices.DeleteFunc(slices.Clone(hard), func(r row) bool { return v.known[r.Source] != "" })
+				t.Logf("%d known differences left out (docs/tokenizer.md): %v", len(hard)-len(rows), v.known)
+			}
+			compare(t, tok, python, file, rows, limits)
 			if v.full && !testing.Short() {
 				compare(t, tok, python, file, all, fullLimits)
 			}
