@@ -40,11 +40,6 @@ def write(out, name, data):
         json.dump(data, f, ensure_ascii=False)
 
 
-def added(content, id_, special=True, normalized=False, lstrip=False, rstrip=False, single_word=False):
-    return {"id": id_, "content": content, "single_word": single_word, "lstrip": lstrip, "rstrip": rstrip,
-            "normalized": normalized, "special": special}
-
-
 def unigram_variants(src, out):
     with open(os.path.join(src, "multilingual-e5-small", "tokenizer.json"), encoding="utf-8") as f:
         e5 = json.load(f)
@@ -59,13 +54,13 @@ def unigram_variants(src, out):
     write(out, "e5-never-nosplit", v)
     # Byte fallback: the 256 byte tokens appended to the vocabulary, and added tokens of each kind.
     v = copy.deepcopy(e5)
-    n = len(v["model"]["vocab"])
     v["model"]["vocab"] += [[f"<0x{b:02X}>", -30.0] for b in range(256)]
     v["model"]["byte_fallback"] = True
-    n += 256
-    v["added_tokens"] += [added("[X]", n, lstrip=True, rstrip=True), added("\ufb01x", n + 1, special=False, normalized=True),
-                          added("wor", n + 2, special=False, normalized=True, single_word=True)]
-    write(out, "e5-bytes-added", v)
+    # Added tokens get their ids from tokenizers itself ("wor" is already in the vocabulary).
+    tok = Tokenizer.from_str(json.dumps(v))
+    tok.add_special_tokens([AddedToken("[X]", lstrip=True, rstrip=True, normalized=False)])
+    tok.add_tokens([AddedToken("\ufb01x", normalized=True), AddedToken("wor", single_word=True, normalized=True)])
+    write(out, "e5-bytes-added", json.loads(tok.to_str()))
 
 
 def mpnet_variants(src, out):
