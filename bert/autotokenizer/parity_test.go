@@ -69,7 +69,15 @@ var variants = []struct {
 		"edge 234": "NFKC around U+1ABF (Unicode 13), unassigned in tokenizers' Unicode 9.0 tables",
 		"edge 236": "NFKC of CJK extensions newer than tokenizers' Unicode 9.0 tables",
 	}},
-	{"bpe-chars-splits", "BPE", false, nil},
+	{"bpe-chars-splits", "BPE", false, map[string]string{
+		"edge 224": "the Whitespace pattern's \\w: U+1C89 is a letter of Unicode 16, unassigned in Go's Unicode 15.0",
+		"edge 225": "the Whitespace pattern's \\w: U+A7CB is a letter of Unicode 16, unassigned in Go's Unicode 15.0",
+		"edge 226": "the Whitespace pattern's \\w: U+A7CC is a letter of Unicode 16, unassigned in Go's Unicode 15.0",
+		"edge 227": "the Whitespace pattern's \\w: U+A7DC is a letter of Unicode 16, unassigned in Go's Unicode 15.0",
+		"edge 228": "the Whitespace pattern's \\w: U+10D50 is a letter of Unicode 16, unassigned in Go's Unicode 15.0",
+		"edge 229": "the Whitespace pattern's \\w: U+16EA0 is a letter of Unicode 16, unassigned in Go's Unicode 15.0",
+		"edge 234": "NFD around U+1ABF (Unicode 13), unassigned in tokenizers' Unicode 9.0 tables",
+	}},
 }
 
 // referenceEnv returns BERTBATCH_PYTHON and BERTBATCH_TOKENIZERS_DIR, or skips.
