@@ -81,6 +81,9 @@ func ReadPreTokenizer(raw json.RawMessage, file, field string) (PreTokenizer, er
 			b = isolated
 		}
 		return charSplit{match: unicode.IsNumber, behavior: b}, nil
+	case "BertPreTokenizer":
+		return sequencePreTokenizer{charSplit{match: hfchar.IsWhitespace, behavior: removed},
+			charSplit{match: hfchar.IsPunct, behavior: isolated}}, nil
 	case "Split":
 		re, err := p.Pattern.compile(file, field)
 		if err != nil {

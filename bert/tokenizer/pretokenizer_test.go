@@ -66,3 +66,27 @@ func TestGPT2Pattern(t *testing.T) {
 		})
 	}
 }
+
+// TestBertPreTokenizer checks the generic BertPreTokenizer on the splits tokenizers'
+// BertPreTokenizer().pre_tokenize_str gives (U+2E52 is not punctuation in its Unicode 8.0
+// tables, U+166D is).
+func TestBertPreTokenizer(t *testing.T) {
+	pre, err := ReadPreTokenizer([]byte(`{"type": "BertPreTokenizer"}`), "tokenizer.json", "pre_tokenizer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Hello, world!  Ça va?\u3000日本\u2e52x", []string{"Hello", ",", "world", "!", "Ça", "va", "?", "日本\u2e52x"}},
+		{"a\u00a0b\tc\u166dd", []string{"a", "b", "c", "\u166d", "d"}},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			if got := texts(pre.Split(nil, Piece{Text: c.in, AtStart: true})); !slices.Equal(got, c.want) {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}
