@@ -23,9 +23,7 @@ type loader func(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error)
 
 // models maps tokenizer.json's model.type to the package that implements it.
 var models = map[string]loader{
-	"WordPiece": func(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error) {
-		return nilIfErr(wordpiece.LoadFile(dir, f))
-	},
+	"WordPiece": loadWordPiece,
 	"Unigram": unigram.Load,
 	"BPE":     bpe.Load,
 }
@@ -66,6 +64,27 @@ func Load(dir string) (tokenizer.Tokenizer, error) {
 			strings.Join(Types(), ", "))
 	}
 	return load(dir, f)
+}
+
+// loadWordPiece reads a WordPiece tokenizer with bert/wordpiece's BERT pipeline (its own fast
+// normalizer and pre-tokenizer) when the file's components are BERT's, else with the WordPiece
+// model inside bert/tokenizer's pipeline of the file's components.
+func loadWordPiece(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error) {
+	tok, err := wordpiece.LoadFile(dir, f)
+	var unsupported *tokenizer.UnsupportedError
+	if err == nil || !errors.As(err, &unsupported) ||
+		!(strings.HasPrefix(unsupported.Field, "normalizer") || strings.HasPrefix(unsupported.Field, "pre_tokenizer")) {
+		return nilIfErr(tok, err)
+	}
+	m, err := wordpiece.ReadModel(f)
+	if err != nil {
+		return nil, err
+	}
+	p, err := tokenizer.NewPipeline(dir, f, "WordPiece", m)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // nilIfErr keeps a failed load from returning a non-nil interface holding a nil pointer.

@@ -61,6 +61,10 @@ var variants = []struct {
 	{"e5-never-nosplit", "Unigram", false, nil},
 	{"e5-bytes-added", "Unigram", false, nil},
 	{"mpnet", "WordPiece", true, nil},
+	{"mpnet-generic", "WordPiece", false, map[string]string{
+		"edge 230": "NFKC of U+1E030 (Unicode 15), which tokenizers' Unicode 9.0 tables leave alone",
+		"edge 236": "NFKC of CJK extensions newer than tokenizers' Unicode 9.0 tables",
+	}},
 	{"bpe-roberta", "BPE", true, nil},
 	{"bpe-strings-ignore-merges", "BPE", false, nil},
 	{"bpe-split-noregex", "BPE", false, nil},

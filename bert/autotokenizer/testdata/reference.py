@@ -71,6 +71,13 @@ def mpnet_variants(src, out):
             data = f.read()
         with open(os.path.join(d, name), "wb") as f:
             f.write(data)
+    # The WordPiece model behind other components than BERT's.
+    with open(os.path.join(src, "all-mpnet-base-v2", "tokenizer.json"), encoding="utf-8") as f:
+        v = json.load(f)
+    v["normalizer"] = {"type": "Sequence", "normalizers": [{"type": "NFKC"}, {"type": "Lowercase"}]}
+    v["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, {"type": "Punctuation"},
+                                                                {"type": "Digits", "individual_digits": True}]}
+    write(out, "mpnet-generic", v)
 
 
 def train_bpe(trainer_args, pre, normalizer=None):
