@@ -24,8 +24,8 @@ type loader func(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error)
 // models maps tokenizer.json's model.type to the package that implements it.
 var models = map[string]loader{
 	"WordPiece": loadWordPiece,
-	"Unigram": unigram.Load,
-	"BPE":     bpe.Load,
+	"Unigram":   unigram.Load,
+	"BPE":       bpe.Load,
 }
 
 // Types lists the supported model types, sorted.
