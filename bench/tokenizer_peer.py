@@ -26,7 +26,13 @@ def main():
     groups = json.load(open(os.path.join(TESTDATA, "parity.json")))["groups"]
     rows = [json.loads(l) for l in gzip.open(os.path.join(TESTDATA, "corpus.jsonl.gz"), "rt", encoding="utf-8")]
     texts = [rows[i]["text"] for i in groups["fortunes"]]
-    tok = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
+    files = [("wordpiece", os.path.join(model_dir, "tokenizer.json"))]
+    files += [tuple(a.split("=", 1)) for a in sys.argv[3:]]
+    for name, path in files:
+        run(name, Tokenizer.from_file(path), texts, repeats)
+
+
+def run(name, tok, texts, repeats):
     tok.no_padding()
     tok.enable_truncation(256)
     tokens = sum(len(e.ids) for e in tok.encode_batch(texts))
@@ -37,7 +43,7 @@ def main():
         times.append(time.perf_counter() - start)
     best, median = min(times), statistics.median(times)
     threads = os.environ.get("RAYON_NUM_THREADS", "all cores")
-    print(f"tokenizers encode_batch ({threads} threads): {len(texts)} rows, {tokens} tokens; "
+    print(f"{name}: tokenizers encode_batch ({threads} threads): {len(texts)} rows, {tokens} tokens; "
           f"median {median * 1e3:.1f} ms = {tokens / median:,.0f} tokens/s ({len(texts) / median:,.0f} rows/s); "
           f"best {tokens / best:,.0f} tokens/s")
 

@@ -10,6 +10,7 @@ targets=(
   "./bert/checkpoint FuzzUnpickle"
   "./bert/checkpoint FuzzNPY"
   "./bert/wordpiece FuzzEncode"
+  "./bert/autotokenizer FuzzEncode"
   "./jobs FuzzParse"
 )
 for t in "${targets[@]}"; do

@@ -11,7 +11,8 @@ import (
 	"sort"
 
 	"github.com/bertbatch/bertbatch/bert"
-	"github.com/bertbatch/bertbatch/bert/wordpiece"
+	"github.com/bertbatch/bertbatch/bert/autotokenizer"
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 	"github.com/bertbatch/bertbatch/hub"
 	"github.com/bertbatch/bertbatch/jobs"
 	"github.com/bertbatch/bertbatch/mlx"
@@ -21,8 +22,8 @@ import (
 type loaded struct {
 	snap      *hub.Snapshot
 	model     *bert.Model
-	tokenizer *wordpiece.Tokenizer // nil unless the job reads text
-	commit    string               // Hub commit, or "sha256:…" of a local folder's files
+	tokenizer tokenizer.Tokenizer // nil unless the job reads text
+	commit    string              // Hub commit, or "sha256:…" of a local folder's files
 	device    mlx.DeviceType
 }
 
@@ -68,7 +69,7 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 	}
 	l := &loaded{snap: snap, model: m, commit: snap.Commit, device: device}
 	if job.Input.TextColumn != "" {
-		if l.tokenizer, err = wordpiece.Load(snap.Dir); err != nil {
+		if l.tokenizer, err = autotokenizer.Load(snap.Dir); err != nil {
 			m.Close()
 			return nil, err
 		}

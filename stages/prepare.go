@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"fmt"
 
-	"github.com/bertbatch/bertbatch/bert/wordpiece"
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 	"github.com/bertbatch/bertbatch/io/chunk"
 	"github.com/bertbatch/bertbatch/io/dataset"
 	"github.com/bertbatch/bertbatch/jobs"
@@ -13,10 +13,10 @@ import (
 // preparer turns dataset chunks into model rows, applying the job's length and bad-row policies.
 type preparer struct {
 	done      finished          // rows earlier runs committed
-	texts     []wordpiece.Input // the current chunk's texts, with text input
+	texts     []tokenizer.Input // the current chunk's texts, with text input
 	job       *jobs.Job
 	ds        *dataset.Dataset
-	tokenizer *wordpiece.Tokenizer
+	tokenizer tokenizer.Tokenizer
 	vocab     int
 	types     int // token type vocabulary (0: the model has none and ignores them)
 	maxLength int
@@ -142,7 +142,7 @@ func (p *preparer) fromText(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
 		pairs = &pt
 		bad = mergeRowErrors(bad, pt.Bad)
 	}
-	inputs := make([]wordpiece.Input, len(texts.Values))
+	inputs := make([]tokenizer.Input, len(texts.Values))
 	for i, text := range texts.Values {
 		inputs[i].Text = text
 		if pairs != nil {

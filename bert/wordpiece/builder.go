@@ -2,11 +2,11 @@ package wordpiece
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"slices"
 	"sort"
-	"unicode/utf8"
+
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 )
 
 // builder collects what the tokenizer files say, then checks it and builds the Tokenizer.
@@ -18,8 +18,8 @@ type builder struct {
 	prefix        string
 	maxWordChars  int
 	steps         []normStep
-	added         []addedTokenJSON
-	post          postProcessor
+	added         []tokenizer.AddedTokenJSON
+	post          tokenizer.PostProcessor
 	fileMaxLength int // tokenizer.json truncation.max_length
 	truncateLeft  bool
 	padID         *int32
@@ -30,62 +30,31 @@ func (b *builder) note(format string, args ...any) {
 	b.settings.Notes = append(b.settings.Notes, fmt.Sprintf(format, args...))
 }
 
-// maxLengthCap is the largest model_max_length taken as a real limit; transformers writes
-// 1e30 for "no limit".
-const maxLengthCap = 1 << 24
-
-// readModelConfigs applies sentence_bert_config.json and tokenizer_config.json: the truncation
-// limit is max_seq_length, else model_max_length, else tokenizer.json's truncation.max_length;
-// do_lower_case of sentence-transformers puts a Lowercase step in front of the normalizer.
+// readModelConfigs applies sentence_bert_config.json and tokenizer_config.json (see
+// tokenizer.ReadModelConfigs); do_lower_case of sentence-transformers puts a Lowercase step in
+// front of the normalizer.
 func (b *builder) readModelConfigs(dir string) error {
-	var sbert struct {
-		MaxSeqLength *int  `json:"max_seq_length"`
-		DoLowerCase  *bool `json:"do_lower_case"`
-	}
-	sbertPath := filepath.Join(dir, "sentence_bert_config.json")
-	foundSbert, err := readJSON(sbertPath, &sbert)
+	c, err := tokenizer.ReadModelConfigs(dir, b.fileMaxLength)
 	if err != nil {
 		return err
 	}
-	var cfg transformersConfig
-	cfgPath := filepath.Join(dir, "tokenizer_config.json")
-	foundCfg, err := readJSON(cfgPath, &cfg)
-	if err != nil {
-		return err
-	}
-	if foundSbert {
-		b.settings.Files = append(b.settings.Files, sbertPath)
-	}
-	if foundCfg && !slices.Contains(b.settings.Files, cfgPath) {
-		b.settings.Files = append(b.settings.Files, cfgPath)
-	}
-	switch {
-	case sbert.MaxSeqLength != nil && *sbert.MaxSeqLength > 0:
-		b.settings.MaxLength, b.settings.MaxLengthFrom = *sbert.MaxSeqLength, "sentence_bert_config.json max_seq_length"
-	case cfg.ModelMaxLength != nil && *cfg.ModelMaxLength >= 1 && *cfg.ModelMaxLength <= maxLengthCap:
-		b.settings.MaxLength, b.settings.MaxLengthFrom = int(*cfg.ModelMaxLength), "tokenizer_config.json model_max_length"
-	case b.fileMaxLength > 0:
-		b.settings.MaxLength, b.settings.MaxLengthFrom = b.fileMaxLength, "tokenizer.json truncation.max_length"
-	default:
-		b.settings.MaxLengthFrom = "none of max_seq_length, model_max_length, truncation.max_length: no limit"
-	}
-	if b.fileMaxLength > 0 && b.settings.MaxLength != b.fileMaxLength {
-		b.note("tokenizer.json truncates at %d but %s is %d, which sentence-transformers and transformers use; so does bertbatch",
-			b.fileMaxLength, b.settings.MaxLengthFrom, b.settings.MaxLength)
-	}
-	if side := cfg.TruncationSide; side != nil {
-		if *side != "left" && *side != "right" {
-			return fmt.Errorf("%s: truncation_side must be \"left\" or \"right\", not %q", cfgPath, *side)
+	for _, f := range c.Files {
+		if !slices.Contains(b.settings.Files, f) {
+			b.settings.Files = append(b.settings.Files, f)
 		}
-		b.truncateLeft = *side == "left"
+	}
+	b.settings.MaxLength, b.settings.MaxLengthFrom = c.MaxLength, c.MaxLengthFrom
+	b.settings.Notes = append(b.settings.Notes, c.Notes...)
+	if c.TruncateLeft != nil {
+		b.truncateLeft = *c.TruncateLeft
 	}
 	hasLowercase := slices.ContainsFunc(b.steps, func(s normStep) bool { return s.lowercaseOnly })
-	if sbert.DoLowerCase != nil && *sbert.DoLowerCase && !hasLowercase { // as sentence-transformers decides
+	if c.DoLowerCase && !hasLowercase { // as sentence-transformers decides
 		b.steps = append([]normStep{{lowercaseOnly: true}}, b.steps...)
-		b.note("%s: do_lower_case lowercases every text first, as sentence-transformers does", sbertPath)
+		b.note("%s: do_lower_case lowercases every text first, as sentence-transformers does", filepath.Join(dir, "sentence_bert_config.json"))
 	}
-	if b.padID == nil && b.padToken == "" && cfg.PadToken != nil {
-		b.padToken = string(*cfg.PadToken)
+	if b.padID == nil && b.padToken == "" && c.PadToken != "" {
+		b.padToken = c.PadToken
 	}
 	return nil
 }
@@ -103,7 +72,7 @@ func (b *builder) build() (*Tokenizer, error) {
 		model:    newWordPiece(b.vocab, unkID, b.prefix, b.maxWordChars),
 		norm:     normalizer{steps: b.steps},
 		post:     b.post,
-		trunc:    truncation{maxLength: b.settings.MaxLength, left: b.truncateLeft},
+		trunc:    tokenizer.Truncation{MaxLength: b.settings.MaxLength, Left: b.truncateLeft},
 		settings: b.settings,
 	}
 	for _, s := range b.steps {
@@ -119,20 +88,17 @@ func (b *builder) build() (*Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.added = newAddedVocab(tokens, &t.norm)
+	var sc scratch
+	t.added = tokenizer.NewAddedVocab(tokens, func(s string) string { return string(t.norm.apply(s, &sc)) })
 	maxID := int32(0)
 	for _, id := range b.vocab {
 		maxID = max(maxID, id)
 	}
 	for _, tok := range tokens {
-		maxID = max(maxID, tok.id)
+		maxID = max(maxID, tok.ID)
 	}
-	for _, tmpl := range [][]templatePiece{b.post.single, b.post.pair} {
-		for _, p := range tmpl {
-			for _, id := range p.ids {
-				maxID = max(maxID, id)
-			}
-		}
+	for _, id := range b.post.IDs() {
+		maxID = max(maxID, id)
 	}
 	t.vocabSize = int(maxID) + 1
 	if t.padID, err = b.resolvePadID(tokens); err != nil {
@@ -141,44 +107,15 @@ func (b *builder) build() (*Tokenizer, error) {
 	return t, nil
 }
 
-// addedTokens gives each added token its id the way tokenizers does (its vocabulary id, else
-// the next id after the vocabulary) and refuses a file whose ids say otherwise.
-func (b *builder) addedTokens() ([]*addedToken, error) {
-	next := int64(len(b.vocab))
-	byContent := map[string]*addedToken{}
-	var out []*addedToken
-	for _, t := range b.added {
-		if t.Content == "" {
-			continue
-		}
-		if !utf8.ValidString(t.Content) {
-			return nil, fmt.Errorf("%s: added token %q is not valid UTF-8", b.file, t.Content)
-		}
-		id := next
-		if prev, ok := byContent[t.Content]; ok {
-			id = int64(prev.id)
-		} else if v, ok := b.vocab[t.Content]; ok {
-			id = int64(v)
-		} else {
-			next++
-		}
-		if id != t.ID || id > math.MaxInt32 {
-			return nil, fmt.Errorf("%s: added token %q has id %d, but tokenizers would give it %d; the vocabulary and added tokens disagree",
-				b.file, t.Content, t.ID, id)
-		}
-		tok := &addedToken{content: t.Content, id: int32(id), singleWord: t.SingleWord, lstrip: t.Lstrip,
-			rstrip: t.Rstrip, normalized: orDefault(t.Normalized, !t.Special), special: t.Special}
-		if prev, ok := byContent[t.Content]; ok {
-			*prev = *tok // a later entry for the same content replaces the earlier one
-			continue
-		}
-		byContent[t.Content] = tok
-		out = append(out, tok)
-	}
-	return out, nil
+// addedTokens gives each added token its id (tokenizer.ResolveAddedTokens).
+func (b *builder) addedTokens() ([]*tokenizer.AddedToken, error) {
+	return tokenizer.ResolveAddedTokens(b.file, b.added, len(b.vocab), func(s string) (int32, bool) {
+		id, ok := b.vocab[s]
+		return id, ok
+	})
 }
 
-func (b *builder) resolvePadID(tokens []*addedToken) (int32, error) {
+func (b *builder) resolvePadID(tokens []*tokenizer.AddedToken) (int32, error) {
 	if b.padID != nil {
 		return *b.padID, nil
 	}
@@ -188,8 +125,8 @@ func (b *builder) resolvePadID(tokens []*addedToken) (int32, error) {
 		b.note("no padding token named: using %q, BERT's", name)
 	}
 	for _, t := range tokens {
-		if t.content == name {
-			return t.id, nil
+		if t.Content == name {
+			return t.ID, nil
 		}
 	}
 	if id, ok := b.vocab[name]; ok {
@@ -198,6 +135,6 @@ func (b *builder) resolvePadID(tokens []*addedToken) (int32, error) {
 	return 0, fmt.Errorf("%s: the padding token %q is not in the vocabulary; set pad_token in tokenizer_config.json", b.file, name)
 }
 
-func sortAdded(tokens []addedTokenJSON) {
+func sortAdded(tokens []tokenizer.AddedTokenJSON) {
 	sort.SliceStable(tokens, func(i, j int) bool { return tokens[i].ID < tokens[j].ID })
 }

@@ -3,10 +3,12 @@ package wordpiece
 import (
 	"sync"
 	"unicode"
+
+	"github.com/bertbatch/bertbatch/bert/tokenizer/hfchar"
 )
 
 // charClass is a set of the per-character facts the hot loops ask about, computed once from
-// the predicates of unicode.go for the Basic Multilingual Plane and on demand above it.
+// the predicates of bert/tokenizer/hfchar for the Basic Multilingual Plane and on demand above it.
 type charClass uint8
 
 const (
@@ -21,26 +23,26 @@ const (
 
 func classify(r rune) charClass {
 	var c charClass
-	if isBertControl(r) {
+	if hfchar.IsControl(r) {
 		c |= classControl
 	}
-	if isBertWhitespace(r) {
+	if hfchar.IsWhitespace(r) {
 		c |= classSpace
 	}
-	if isBertPunct(r) {
+	if hfchar.IsPunct(r) {
 		c |= classPunct
 	}
-	if isCJK(r) {
+	if hfchar.IsCJK(r) {
 		c |= classCJK
 	}
-	if isStrippedMark(r) {
+	if hfchar.IsStrippedMark(r) {
 		c |= classMark
 	}
-	if isNFDBoundary(r) {
+	if hfchar.IsNFDBoundary(r) {
 		c |= classNFDBoundary
 	}
 	var buf [2 * 4]byte
-	if l := appendLower(buf[:0], r); string(l) != string(r) {
+	if l := hfchar.AppendLower(buf[:0], r); string(l) != string(r) {
 		c |= classLower
 	}
 	return c

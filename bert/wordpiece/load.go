@@ -1,12 +1,13 @@
 package wordpiece
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 )
 
 // Settings is what Load read and decided, for logs and for `bertbatch tokenize`.
@@ -38,9 +39,11 @@ func Load(dir string) (*Tokenizer, error) {
 	path := filepath.Join(dir, "tokenizer.json")
 	switch _, err := os.Stat(path); {
 	case err == nil:
-		if err := b.readTokenizerJSON(path); err != nil {
+		f, err := tokenizer.ReadFile(path)
+		if err != nil {
 			return nil, err
 		}
+		return LoadFile(dir, f)
 	case errors.Is(err, fs.ErrNotExist):
 		vocab := filepath.Join(dir, "vocab.txt")
 		if _, err := os.Stat(vocab); errors.Is(err, fs.ErrNotExist) {
@@ -58,60 +61,16 @@ func Load(dir string) (*Tokenizer, error) {
 	return b.build()
 }
 
-// readJSON decodes path into v; found is false when the file does not exist.
-func readJSON(path string, v any) (found bool, err error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+// LoadFile builds the tokenizer of a tokenizer.json already read from dir, with the configs
+// beside it (see Load).
+func LoadFile(dir string, f *tokenizer.File) (*Tokenizer, error) {
+	var b builder
+	b.settings.Dir = dir
+	if err := b.readTokenizerJSON(f); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return false, fmt.Errorf("tokenizer: %w", err)
+	if err := b.readModelConfigs(dir); err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return true, fmt.Errorf("%s: %w", path, jsonError(data, err))
-	}
-	return true, nil
-}
-
-// jsonError adds the line and column to a JSON syntax or type error.
-func jsonError(data []byte, err error) error {
-	var offset int64
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		offset = syn.Offset
-	case errors.As(err, &typ):
-		offset = typ.Offset
-	default:
-		return err
-	}
-	line, col := 1, 1
-	for _, c := range data[:min(int(offset), len(data))] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return fmt.Errorf("line %d column %d: %w", line, col, err)
-}
-
-// tokenName is a special token in a transformers config: a string, or an object with "content".
-type tokenName string
-
-func (n *tokenName) UnmarshalJSON(data []byte) error {
-	var s string
-	if err := json.Unmarshal(data, &s); err == nil {
-		*n = tokenName(s)
-		return nil
-	}
-	var obj struct {
-		Content *string `json:"content"`
-	}
-	if err := json.Unmarshal(data, &obj); err != nil || obj.Content == nil {
-		return fmt.Errorf("a special token must be a string or an object with \"content\", not %s", data)
-	}
-	*n = tokenName(*obj.Content)
-	return nil
+	return b.build()
 }

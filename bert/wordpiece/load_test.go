@@ -69,7 +69,11 @@ func TestLoadRefusesUnsupported(t *testing.T) {
 		}, "normalizer.normalizers[1].type", "NFD"},
 		{"Metaspace pre-tokenizer", func(m map[string]any) { m["pre_tokenizer"] = map[string]any{"type": "Metaspace"} }, "pre_tokenizer.type", "Metaspace"},
 		{"no pre-tokenizer", func(m map[string]any) { m["pre_tokenizer"] = nil }, "pre_tokenizer", "null"},
-		{"RoBERTa post-processor", func(m map[string]any) { m["post_processor"] = map[string]any{"type": "RobertaProcessing"} }, "post_processor.type", "RobertaProcessing"},
+		{"unknown post-processor", func(m map[string]any) { m["post_processor"] = map[string]any{"type": "Reversing"} }, "post_processor.type", "Reversing"},
+		{"two post-processors adding tokens", func(m map[string]any) {
+			bert := map[string]any{"type": "BertProcessing", "cls": []any{"[CLS]", 2}, "sep": []any{"[SEP]", 3}}
+			m["post_processor"] = map[string]any{"type": "Sequence", "processors": []any{bert, bert}}
+		}, "post_processor.processors[1]", "a second processor that adds tokens"},
 		{"only_first truncation", func(m map[string]any) {
 			m["truncation"] = map[string]any{"max_length": 8, "strategy": "OnlyFirst", "stride": 0}
 		}, "truncation.strategy", "OnlyFirst"},

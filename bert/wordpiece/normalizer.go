@@ -4,6 +4,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/bertbatch/bertbatch/bert/tokenizer/hfchar"
 )
 
 // normalizer is the chain of normalization steps applied, in order, to the text between added
@@ -49,7 +51,7 @@ func (s normStep) appendTo(dst []byte, src string, sc *scratch) []byte {
 		table := bmpClasses()
 		for _, r := range src {
 			if classOf(table, r)&classLower != 0 {
-				dst = appendLower(dst, r)
+				dst = hfchar.AppendLower(dst, r)
 			} else {
 				dst = utf8.AppendRune(dst, r)
 			}
@@ -94,7 +96,7 @@ func (b bertNormalizer) appendTo(dst []byte, src string, sc *scratch) []byte {
 		switch {
 		case c&classMark != 0:
 		case b.lowercase && c&classLower != 0:
-			dst = appendLower(dst, r)
+			dst = hfchar.AppendLower(dst, r)
 		default:
 			dst = utf8.AppendRune(dst, r)
 		}
@@ -125,14 +127,14 @@ func (b bertNormalizer) appendCleaned(dst []byte, r rune, lower bool, table *[0x
 		return append(dst, ' ')
 	}
 	if lower && c&classLower != 0 {
-		return appendLower(dst, r)
+		return hfchar.AppendLower(dst, r)
 	}
 	return utf8.AppendRune(dst, r)
 }
 
 // appendNFD appends the canonical decomposition of src as tokenizers computes it: Go's NFD,
 // run separately on each side of the characters its Unicode 9.0 tables see as plain starters
-// (isNFDBoundary), which are copied unchanged.
+// (hfchar.IsNFDBoundary), which are copied unchanged.
 func appendNFD(dst, src []byte, table *[0x10000]charClass, sc *scratch) []byte {
 	start := 0
 	for i := 0; i < len(src); {

@@ -2,32 +2,25 @@ package wordpiece
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 )
 
-// Input is one row to tokenize: a text and, for cross-encoder style inputs, a second text.
-type Input struct {
-	Text string
-	// Pair is the second sequence; nil means a single sequence.
-	Pair *string
-}
+// Input is one row to tokenize (tokenizer.Input).
+type Input = tokenizer.Input
 
-// Encoding is what the model is fed for one input. The attention mask is all ones over
-// InputIDs (nothing is padded).
-type Encoding struct {
-	InputIDs     []int32
-	TokenTypeIDs []int32
-}
+// Encoding is what the model is fed for one input (tokenizer.Encoding).
+type Encoding = tokenizer.Encoding
 
 // Tokenizer turns texts into BERT input ids. It is safe for concurrent use.
 type Tokenizer struct {
 	model     wordPiece
 	norm      normalizer
-	added     addedVocab
-	post      postProcessor
-	trunc     truncation
+	added     tokenizer.AddedVocab
+	post      tokenizer.PostProcessor
+	trunc     tokenizer.Truncation
 	padID     int32
 	vocabSize int
 	settings  Settings
@@ -54,11 +47,11 @@ func (t *Tokenizer) Encode(in Input, maxLength int) Encoding {
 	defer t.scratch.Put(sc)
 	limit := maxLength
 	if limit <= 0 {
-		limit = t.trunc.maxLength
+		limit = t.trunc.MaxLength
 	}
-	room := max(limit-t.post.added(in.Pair != nil), 0)
+	room := max(limit-t.post.Added(in.Pair != nil), 0)
 	enough := 0 // a single text cut on the right needs only its first room ids
-	if limit > 0 && in.Pair == nil && !t.trunc.left {
+	if limit > 0 && in.Pair == nil && !t.trunc.Left {
 		enough = max(room, 1)
 	}
 	sc.a = t.appendSequenceIDs(sc.a[:0], in.Text, enough, sc)
@@ -68,35 +61,14 @@ func (t *Tokenizer) Encode(in Input, maxLength int) Encoding {
 		pair = sc.b
 	}
 	if limit > 0 {
-		a, pair = t.trunc.apply(a, pair, in.Pair != nil, room)
+		a, pair = t.trunc.Apply(a, pair, in.Pair != nil, room)
 	}
-	return t.post.apply(a, pair, in.Pair != nil)
+	return t.post.Apply(a, pair, in.Pair != nil)
 }
 
 // EncodeBatch tokenizes inputs on GOMAXPROCS goroutines; result i belongs to input i.
 func (t *Tokenizer) EncodeBatch(in []Input, maxLength int) []Encoding {
-	out := make([]Encoding, len(in))
-	workers := min(runtime.GOMAXPROCS(0), (len(in)+63)/64)
-	if workers <= 1 {
-		for i := range in {
-			out[i] = t.Encode(in[i], maxLength)
-		}
-		return out
-	}
-	var wg sync.WaitGroup
-	chunk := (len(in) + workers - 1) / workers
-	for lo := 0; lo < len(in); lo += chunk {
-		hi := min(lo+chunk, len(in))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				out[i] = t.Encode(in[i], maxLength)
-			}
-		}()
-	}
-	wg.Wait()
-	return out
+	return tokenizer.EncodeBatch(in, maxLength, t.Encode)
 }
 
 // appendSequenceIDs tokenizes one text (no special tokens added) and appends its ids. With
@@ -105,23 +77,23 @@ func (t *Tokenizer) EncodeBatch(in []Input, maxLength int) []Encoding {
 func (t *Tokenizer) appendSequenceIDs(ids []int32, text string, enough int, sc *scratch) []int32 {
 	start := len(ids)
 	done := func() bool { return enough > 0 && len(ids)-start >= enough }
-	t.added.splitRaw(text, func(piece string, tok *addedToken) {
+	t.added.SplitRaw(text, func(piece string, tok *tokenizer.AddedToken) {
 		if done() {
 			return
 		}
 		if tok != nil {
-			ids = append(ids, tok.id)
+			ids = append(ids, tok.ID)
 			return
 		}
 		for piece != "" && !done() {
 			chunk := piece
-			if enough > 0 && !t.added.hasNormalized() {
+			if enough > 0 && !t.added.HasNormalized() {
 				chunk = piece[:chunkEnd(piece)]
 			}
 			piece = piece[len(chunk):]
-			t.added.splitNormalized(t.norm.apply(chunk, sc), func(part []byte, tok *addedToken) {
+			t.added.SplitNormalized(t.norm.apply(chunk, sc), func(part []byte, tok *tokenizer.AddedToken) {
 				if tok != nil {
-					ids = append(ids, tok.id)
+					ids = append(ids, tok.ID)
 					return
 				}
 				ids = t.model.appendWordIDs(ids, part)
@@ -153,14 +125,14 @@ func (t *Tokenizer) VocabSize() int { return t.vocabSize }
 
 // MaxLength is the tokenizer's own limit on ids per input, special tokens included, used when
 // Encode is given maxLength <= 0; 0 means no limit. Settings().MaxLengthFrom names its source.
-func (t *Tokenizer) MaxLength() int { return t.trunc.maxLength }
+func (t *Tokenizer) MaxLength() int { return t.trunc.MaxLength }
 
 // PadID is the id of the padding token.
 func (t *Tokenizer) PadID() int32 { return t.padID }
 
 // SpecialTokens is the number of special tokens the post-processor adds to a single input
 // (pair false) or to a pair.
-func (t *Tokenizer) SpecialTokens(pair bool) int { return t.post.added(pair) }
+func (t *Tokenizer) SpecialTokens(pair bool) int { return t.post.Added(pair) }
 
 // Settings describes what Load read and decided.
 func (t *Tokenizer) Settings() Settings { return t.settings }
@@ -168,12 +140,21 @@ func (t *Tokenizer) Settings() Settings { return t.settings }
 // CheckMaxLength returns an error when a limit n > 0 cannot hold the special tokens of a
 // single input, or of a pair when pair is true. Encode keeps only the special tokens then.
 func (t *Tokenizer) CheckMaxLength(n int, pair bool) error {
-	if need := t.post.added(pair); n > 0 && n < need {
-		kind := "a single text"
-		if pair {
-			kind = "a text pair"
-		}
-		return fmt.Errorf("max length %d cannot hold the %d special tokens of %s; use at least %d", n, need, kind, need)
+	return tokenizer.CheckMaxLength(n, t.post.Added(pair), pair)
+}
+
+// Info describes the tokenizer for logs and `bertbatch inspect`.
+func (t *Tokenizer) Info() tokenizer.Info {
+	s := t.settings
+	components := []string{"model: WordPiece"}
+	if s.ExtraLowercase {
+		components = append(components, "normalizer: Lowercase (sentence-transformers' do_lower_case)")
 	}
-	return nil
+	if s.CleanText || s.ChineseChars || s.Lowercase || s.StripAccents {
+		components = append(components, fmt.Sprintf("normalizer: BertNormalizer (clean_text %t, handle_chinese_chars %t, strip_accents %t, lowercase %t)",
+			s.CleanText, s.ChineseChars, s.StripAccents, s.Lowercase))
+	}
+	components = append(components, "pre_tokenizer: BertPreTokenizer")
+	return tokenizer.Info{Kind: "WordPiece", Dir: s.Dir, Files: s.Files, Components: components, MaxLength: s.MaxLength,
+		MaxLengthFrom: s.MaxLengthFrom, TruncateLeft: s.TruncateLeft, Notes: s.Notes}
 }

@@ -4,54 +4,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 )
 
-// tokenizerJSON is the part of tokenizers' tokenizer.json this package reads.
-type tokenizerJSON struct {
-	Version    string `json:"version"`
-	Truncation *struct {
-		MaxLength int    `json:"max_length"`
-		Strategy  string `json:"strategy"`
-		Stride    int    `json:"stride"`
-		Direction string `json:"direction"`
-	} `json:"truncation"`
-	Padding *struct {
-		PadID    int64  `json:"pad_id"`
-		PadToken string `json:"pad_token"`
-	} `json:"padding"`
-	AddedTokens   []addedTokenJSON `json:"added_tokens"`
-	Normalizer    json.RawMessage  `json:"normalizer"`
-	PreTokenizer  json.RawMessage  `json:"pre_tokenizer"`
-	PostProcessor json.RawMessage  `json:"post_processor"`
-	Model         json.RawMessage  `json:"model"`
-}
-
-// addedTokenJSON is an added token as tokenizer.json and tokenizer_config.json write it.
-type addedTokenJSON struct {
-	ID         int64  `json:"id"`
-	Content    string `json:"content"`
-	SingleWord bool   `json:"single_word"`
-	Lstrip     bool   `json:"lstrip"`
-	Rstrip     bool   `json:"rstrip"`
-	Normalized *bool  `json:"normalized"` // tokenizers' default: true
-	Special    bool   `json:"special"`
-}
-
-func (b *builder) readTokenizerJSON(path string) error {
-	var f tokenizerJSON
-	if _, err := readJSON(path, &f); err != nil {
-		return err
-	}
+func (b *builder) readTokenizerJSON(f *tokenizer.File) error {
+	path := f.Path
 	b.settings.Files = append(b.settings.Files, path)
 	b.file = path
-	if f.Version != "1.0" {
-		return &UnsupportedError{File: path, Field: "version", Value: f.Version}
-	}
 	steps := []func() error{
 		func() error { return b.readModel(f.Model) },
 		func() error { return b.readNormalizer(f.Normalizer, "normalizer") },
 		func() error { return b.readPreTokenizer(f.PreTokenizer) },
-		func() error { return b.readPostProcessor(f.PostProcessor) },
+		func() (err error) {
+			b.post, err = tokenizer.ReadPostProcessor(f.PostProcessor, path, "post_processor", func(s string) { b.note("%s", s) })
+			return err
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -127,7 +95,7 @@ func (b *builder) readModel(raw json.RawMessage) error {
 
 // readNormalizer reads null, BertNormalizer, Lowercase, or a Sequence of these.
 func (b *builder) readNormalizer(raw json.RawMessage, field string) error {
-	if isNull(raw) {
+	if tokenizer.IsNull(raw) {
 		if field == "normalizer" {
 			b.note("%s: no normalizer: text is tokenized as written", b.file)
 		}
@@ -149,11 +117,11 @@ func (b *builder) readNormalizer(raw json.RawMessage, field string) error {
 		b.steps = append(b.steps, normStep{lowercaseOnly: true})
 	case "BertNormalizer":
 		bn := bertNormalizer{
-			cleanText:    orDefault(n.CleanText, true),
-			chineseChars: orDefault(n.ChineseChars, true),
-			lowercase:    orDefault(n.Lowercase, true),
+			cleanText:    tokenizer.OrDefault(n.CleanText, true),
+			chineseChars: tokenizer.OrDefault(n.ChineseChars, true),
+			lowercase:    tokenizer.OrDefault(n.Lowercase, true),
 		}
-		bn.stripAccents = orDefault(n.StripAccents, bn.lowercase) // null follows lowercase
+		bn.stripAccents = tokenizer.OrDefault(n.StripAccents, bn.lowercase) // null follows lowercase
 		b.steps = append(b.steps, normStep{bert: bn})
 	case "Sequence":
 		for i, sub := range n.Normalizers {
@@ -171,7 +139,7 @@ func (b *builder) readPreTokenizer(raw json.RawMessage) error {
 	var p struct {
 		Type string `json:"type"`
 	}
-	if isNull(raw) {
+	if tokenizer.IsNull(raw) {
 		return &UnsupportedError{File: b.file, Field: "pre_tokenizer", Value: "null"}
 	}
 	if err := json.Unmarshal(raw, &p); err != nil {
@@ -181,15 +149,4 @@ func (b *builder) readPreTokenizer(raw json.RawMessage) error {
 		return &UnsupportedError{File: b.file, Field: "pre_tokenizer.type", Value: p.Type}
 	}
 	return nil
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
-func orDefault(v *bool, def bool) bool {
-	if v == nil {
-		return def
-	}
-	return *v
 }

@@ -9,22 +9,24 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 )
 
 // transformersConfig is the part of transformers' tokenizer_config.json (and
 // special_tokens_map.json) this package reads.
 type transformersConfig struct {
-	DoLowerCase          *bool                     `json:"do_lower_case"`
-	StripAccents         *bool                     `json:"strip_accents"`
-	TokenizeChineseChars *bool                     `json:"tokenize_chinese_chars"`
-	ModelMaxLength       *float64                  `json:"model_max_length"`
-	TruncationSide       *string                   `json:"truncation_side"`
-	UnkToken             *tokenName                `json:"unk_token"`
-	SepToken             *tokenName                `json:"sep_token"`
-	PadToken             *tokenName                `json:"pad_token"`
-	ClsToken             *tokenName                `json:"cls_token"`
-	MaskToken            *tokenName                `json:"mask_token"`
-	AddedTokensDecoder   map[string]addedTokenJSON `json:"added_tokens_decoder"`
+	DoLowerCase          *bool                               `json:"do_lower_case"`
+	StripAccents         *bool                               `json:"strip_accents"`
+	TokenizeChineseChars *bool                               `json:"tokenize_chinese_chars"`
+	ModelMaxLength       *float64                            `json:"model_max_length"`
+	TruncationSide       *string                             `json:"truncation_side"`
+	UnkToken             *tokenizer.TokenName                `json:"unk_token"`
+	SepToken             *tokenizer.TokenName                `json:"sep_token"`
+	PadToken             *tokenizer.TokenName                `json:"pad_token"`
+	ClsToken             *tokenizer.TokenName                `json:"cls_token"`
+	MaskToken            *tokenizer.TokenName                `json:"mask_token"`
+	AddedTokensDecoder   map[string]tokenizer.AddedTokenJSON `json:"added_tokens_decoder"`
 }
 
 // readVocabTxt builds what transformers' BertTokenizer builds from vocab.txt and
@@ -38,7 +40,7 @@ func (b *builder) readVocabTxt(path string) error {
 	dir := filepath.Dir(path)
 	var cfg, specialMap transformersConfig
 	cfgPath := filepath.Join(dir, "tokenizer_config.json")
-	found, err := readJSON(cfgPath, &cfg)
+	found, err := tokenizer.ReadJSON(cfgPath, &cfg)
 	if err != nil {
 		return err
 	}
@@ -46,7 +48,7 @@ func (b *builder) readVocabTxt(path string) error {
 		b.settings.Files = append(b.settings.Files, cfgPath)
 	}
 	mapPath := filepath.Join(dir, "special_tokens_map.json")
-	if found, err := readJSON(mapPath, &specialMap); err != nil {
+	if found, err := tokenizer.ReadJSON(mapPath, &specialMap); err != nil {
 		return err
 	} else if found {
 		b.settings.Files = append(b.settings.Files, mapPath)
@@ -55,7 +57,7 @@ func (b *builder) readVocabTxt(path string) error {
 	chinese := b.configBool(cfg.TokenizeChineseChars, "tokenize_chinese_chars", true)
 	b.steps = []normStep{{bert: bertNormalizer{
 		cleanText: true, chineseChars: chinese, lowercase: lower,
-		stripAccents: orDefault(cfg.StripAccents, lower),
+		stripAccents: tokenizer.OrDefault(cfg.StripAccents, lower),
 	}}}
 	b.unkToken, b.prefix, b.maxWordChars = b.specialName(cfg.UnkToken, specialMap.UnkToken, "[UNK]"), "##", 100
 	cls := b.specialName(cfg.ClsToken, specialMap.ClsToken, "[CLS]")
@@ -68,14 +70,14 @@ func (b *builder) readVocabTxt(path string) error {
 		return fmt.Errorf("%s: the classifier token %q or separator token %q is not in the vocabulary; "+
 			"set cls_token and sep_token in tokenizer_config.json", path, cls, sep)
 	}
-	b.post = bertTemplate(clsID, sepID)
+	b.post = tokenizer.BertTemplate(clsID, sepID)
 	if len(cfg.AddedTokensDecoder) > 0 {
 		return b.addDecoderTokens(cfgPath, cfg.AddedTokensDecoder)
 	}
 	for _, name := range []string{b.unkToken, sep, cls, b.padToken, mask} {
 		if id, ok := b.vocab[name]; ok { // as tokenizers' BertWordPieceTokenizer: specials in the vocabulary
 			no := false
-			b.added = append(b.added, addedTokenJSON{ID: int64(id), Content: name, Special: true, Normalized: &no})
+			b.added = append(b.added, tokenizer.AddedTokenJSON{ID: int64(id), Content: name, Special: true, Normalized: &no})
 		}
 	}
 	return nil
@@ -108,7 +110,7 @@ func (b *builder) readVocabLines(path string) error {
 }
 
 // addDecoderTokens takes the added tokens of tokenizer_config.json's added_tokens_decoder.
-func (b *builder) addDecoderTokens(path string, decoder map[string]addedTokenJSON) error {
+func (b *builder) addDecoderTokens(path string, decoder map[string]tokenizer.AddedTokenJSON) error {
 	for key, tok := range decoder {
 		var id int64
 		if _, err := fmt.Sscan(key, &id); err != nil {
@@ -132,7 +134,7 @@ func (b *builder) configBool(v *bool, name string, def bool) bool {
 
 // specialName picks a special token from tokenizer_config.json, then special_tokens_map.json,
 // then BertTokenizer's default.
-func (b *builder) specialName(cfg, specialMap *tokenName, def string) string {
+func (b *builder) specialName(cfg, specialMap *tokenizer.TokenName, def string) string {
 	switch {
 	case cfg != nil:
 		return string(*cfg)

@@ -1,18 +1,22 @@
 package wordpiece
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
+)
 
 // wordPiece is tokenizers' WordPiece model together with the BertPreTokenizer that feeds it.
 type wordPiece struct {
-	vocab        trie
+	vocab        tokenizer.Trie
 	contRoot     int32 // trie node of continuing_subword_prefix ("##" in BERT vocabularies), -1 if none
 	unkID        int32
 	maxWordChars int // max_input_chars_per_word: longer words become the unknown token
 }
 
 func newWordPiece(vocab map[string]int32, unkID int32, prefix string, maxWordChars int) wordPiece {
-	t := newTrie(vocab)
-	return wordPiece{vocab: t, contRoot: t.walk(0, prefix), unkID: unkID, maxWordChars: maxWordChars}
+	t := tokenizer.NewTrie(vocab)
+	return wordPiece{vocab: t, contRoot: t.Walk(0, prefix), unkID: unkID, maxWordChars: maxWordChars}
 }
 
 // appendWordIDs splits normalized text as BertPreTokenizer does (whitespace removed, each
@@ -77,10 +81,10 @@ func (w *wordPiece) longest(word []byte, start int) (end int, id int32) {
 	}
 	end = -1
 	for i := start; i < len(word) && n >= 0; i++ {
-		if n = w.vocab.child(n, word[i]); n < 0 {
+		if n = w.vocab.Child(n, word[i]); n < 0 {
 			break
 		}
-		if nid := w.vocab.nodes[n].id; nid >= 0 && (i+1 == len(word) || utf8.RuneStart(word[i+1])) {
+		if nid := w.vocab.ID(n); nid >= 0 && (i+1 == len(word) || utf8.RuneStart(word[i+1])) {
 			end, id = i+1, nid
 		}
 	}

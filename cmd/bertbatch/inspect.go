@@ -14,7 +14,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/bertbatch/bertbatch/bert"
+	"github.com/bertbatch/bertbatch/bert/autotokenizer"
 	"github.com/bertbatch/bertbatch/bert/checkpoint"
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 	"github.com/bertbatch/bertbatch/hub"
 	"github.com/bertbatch/bertbatch/io/dataset"
 )
@@ -154,9 +156,33 @@ func inspectModel(ctx context.Context, ref string, opts hub.Options, w, stderr i
 		fmt.Fprintf(w, ", %s %.1fM", dt, float64(n)/1e6)
 	}
 	fmt.Fprintln(w)
+	describeTokenizer(w, snap.Dir)
 	fmt.Fprintln(w, "files:")
 	for _, f := range snap.Files {
 		fmt.Fprintf(w, "  %s\n", f)
 	}
 	return nil
+}
+
+// describeTokenizer prints the kind and the pipeline of the model's tokenizer. A model without
+// one, or with one bertbatch cannot read, is still described: it can embed token id columns.
+func describeTokenizer(w io.Writer, dir string) {
+	tok, err := autotokenizer.Load(dir)
+	switch {
+	case errors.Is(err, tokenizer.ErrNoTokenizer):
+		fmt.Fprintln(w, "tokenizer: none (jobs must give token id columns)")
+		return
+	case err != nil:
+		fmt.Fprintf(w, "tokenizer: cannot be used: %v\n", err)
+		return
+	}
+	info := tok.Info()
+	limit := "no limit"
+	if info.MaxLength > 0 {
+		limit = fmt.Sprintf("max length %d (%s)", info.MaxLength, info.MaxLengthFrom)
+	}
+	fmt.Fprintf(w, "tokenizer: %s, vocabulary %d, %s\n", info.Kind, tok.VocabSize(), limit)
+	for _, c := range info.Components {
+		fmt.Fprintf(w, "  %s\n", c)
+	}
 }

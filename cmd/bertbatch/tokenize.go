@@ -12,7 +12,8 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/bertbatch/bertbatch/bert/wordpiece"
+	"github.com/bertbatch/bertbatch/bert/autotokenizer"
+	"github.com/bertbatch/bertbatch/bert/tokenizer"
 	"github.com/bertbatch/bertbatch/hub"
 )
 
@@ -32,7 +33,7 @@ const tokenizeChunk = 2048
 func runTokenize(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tokenize", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	model := fs.String("model", "", "model folder holding tokenizer.json, or vocab.txt and tokenizer_config.json (required)")
+	model := fs.String("model", "", "model folder holding tokenizer.json (WordPiece, Unigram or BPE), or vocab.txt and tokenizer_config.json (required)")
 	maxLength := fs.Int("max-length", 0, "truncate to at most N ids, special tokens included (0: the model's own limit)")
 	input := fs.String("input", "-", "JSON Lines file to read; - for standard input")
 	fs.Usage = func() {
@@ -59,12 +60,12 @@ func runTokenize(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "bertbatch tokenize: %v\n", err)
 		return exitFailed
 	}
-	tok, err := wordpiece.Load(dir)
+	tok, err := autotokenizer.Load(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "bertbatch tokenize: %v\n", err)
 		return exitFailed
 	}
-	for _, note := range tok.Settings().Notes {
+	for _, note := range tok.Info().Notes {
 		fmt.Fprintf(stderr, "bertbatch tokenize: note: %s\n", note)
 	}
 	if err := tok.CheckMaxLength(*maxLength, false); err != nil {
@@ -122,9 +123,9 @@ func openInput(path string) (io.Reader, func(), error) {
 
 // tokenizeLines tokenizes in chunks of lines, in parallel within a chunk, and writes the output
 // lines in input order. name labels the input in error messages.
-func tokenizeLines(ctx context.Context, tok *wordpiece.Tokenizer, maxLength int, r io.Reader, name string, w *bufio.Writer) error {
+func tokenizeLines(ctx context.Context, tok tokenizer.Tokenizer, maxLength int, r io.Reader, name string, w *bufio.Writer) error {
 	br := bufio.NewReaderSize(r, 1<<16)
-	var inputs []wordpiece.Input
+	var inputs []tokenizer.Input
 	var buf []byte
 	lineNo := 0
 	for {
@@ -179,7 +180,7 @@ type tokenizeLine struct {
 }
 
 // parseLine decodes one JSON Lines row; skip is true for a blank line.
-func parseLine(line []byte) (in wordpiece.Input, skip bool, err error) {
+func parseLine(line []byte) (in tokenizer.Input, skip bool, err error) {
 	trimmed := bytes.TrimSpace(line)
 	if len(trimmed) == 0 {
 		return in, true, nil
@@ -199,11 +200,11 @@ func parseLine(line []byte) (in wordpiece.Input, skip bool, err error) {
 	if row.Text == nil {
 		return in, false, errors.New(`no "text" field (each line is {"text": "...", "text_pair": "..."}, text_pair optional)`)
 	}
-	return wordpiece.Input{Text: *row.Text, Pair: row.TextPair}, false, nil
+	return tokenizer.Input{Text: *row.Text, Pair: row.TextPair}, false, nil
 }
 
 // appendEncodingJSON appends {"input_ids":[...],"token_type_ids":[...]} and a newline.
-func appendEncodingJSON(buf []byte, enc wordpiece.Encoding) []byte {
+func appendEncodingJSON(buf []byte, enc tokenizer.Encoding) []byte {
 	buf = append(buf, `{"input_ids":[`...)
 	buf = appendInts(buf, enc.InputIDs)
 	buf = append(buf, `],"token_type_ids":[`...)

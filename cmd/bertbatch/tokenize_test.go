@@ -35,15 +35,15 @@ func writeFile(t *testing.T, dir, name, body string) string {
 func TestTokenize(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "model")
-	bpe := filepath.Join(dir, "bpe")
-	for _, d := range []string{model, bpe} {
+	wordLevel := filepath.Join(dir, "wordlevel")
+	for _, d := range []string{model, wordLevel} {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	writeFile(t, model, "tokenizer.json", smallTokenizer)
-	writeFile(t, bpe, "tokenizer.json", `{"version": "1.0", "model": {"type": "BPE", "vocab": {}, "merges": []}}`)
-	for _, d := range []string{model, bpe} { // a complete-looking model folder
+	writeFile(t, wordLevel, "tokenizer.json", `{"version": "1.0", "model": {"type": "WordLevel", "vocab": {}, "unk_token": "[UNK]"}}`)
+	for _, d := range []string{model, wordLevel} { // a complete-looking model folder
 		writeFile(t, d, "config.json", `{"model_type": "bert"}`)
 		writeFile(t, d, "model.safetensors", "")
 	}
@@ -74,7 +74,7 @@ func TestTokenize(t *testing.T) {
 		{"negative limit", []string{"--model", model, "--max-length", "-1"}, exitUsage, "", "--max-length >= 0"},
 		{"no model", []string{"--input", good}, exitUsage, "", "need --model"},
 		{"model folder missing", []string{"--model", filepath.Join(dir, "none")}, exitFailed, "", "--model " + filepath.Join(dir, "none")},
-		{"unsupported tokenizer", []string{"--model", bpe}, exitFailed, "", `model.type "BPE" is not supported`},
+		{"unsupported tokenizer", []string{"--model", wordLevel}, exitFailed, "", `model.type "WordLevel" is not supported`},
 		{"input missing", []string{"--model", model, "--input", filepath.Join(dir, "none.jsonl")}, exitFailed, "", "no such file"},
 	}
 	for _, tt := range tests {

@@ -1,9 +1,10 @@
-package wordpiece
+package tokenizer
 
-// postProcessor lays out the final ids from the sequence ids: tokenizers' TemplateProcessing
-// (BertProcessing is the template "[CLS] $A [SEP]" / "[CLS] $A [SEP] $B:1 [SEP]:1"). A nil
-// template (no post-processor) concatenates the sequences, type 0 for A and 1 for B.
-type postProcessor struct {
+// PostProcessor lays out the final ids from the sequence ids: tokenizers' TemplateProcessing
+// (BertProcessing is the template "[CLS] $A [SEP]" / "[CLS] $A [SEP] $B:1 [SEP]:1",
+// RobertaProcessing "<s> $A </s>" / "<s> $A </s> </s> $B </s>"). A nil template (no
+// post-processor) concatenates the sequences, type 0 for A and 1 for B.
+type PostProcessor struct {
 	single, pair []templatePiece
 }
 
@@ -16,8 +17,8 @@ type templatePiece struct {
 	typeID int32
 }
 
-// added is the number of special-token ids the template adds.
-func (p *postProcessor) added(pair bool) int {
+// Added is the number of special-token ids the template adds.
+func (p *PostProcessor) Added(pair bool) int {
 	n := 0
 	for _, piece := range p.template(pair) {
 		n += len(piece.ids)
@@ -25,15 +26,15 @@ func (p *postProcessor) added(pair bool) int {
 	return n
 }
 
-func (p *postProcessor) template(pair bool) []templatePiece {
+func (p *PostProcessor) template(pair bool) []templatePiece {
 	if pair {
 		return p.pair
 	}
 	return p.single
 }
 
-// apply builds the Encoding from the (already truncated) sequence ids a and b.
-func (p *postProcessor) apply(a, b []int32, pair bool) Encoding {
+// Apply builds the Encoding from the (already truncated) sequence ids a and b.
+func (p *PostProcessor) Apply(a, b []int32, pair bool) Encoding {
 	tmpl := p.template(pair)
 	if tmpl == nil {
 		tmpl = []templatePiece{{isSeq: true, seq: 0, typeID: 0}, {isSeq: true, seq: 1, typeID: 1}}
@@ -67,16 +68,16 @@ func pick(a, b []int32, seq int) []int32 {
 	return b
 }
 
-// truncation is the limit and side of tokenizers' longest_first truncation.
-type truncation struct {
-	maxLength int  // 0: none
-	left      bool // drop ids from the start instead of the end
+// Truncation is the limit and side of tokenizers' longest_first truncation.
+type Truncation struct {
+	MaxLength int  // 0: none
+	Left      bool // drop ids from the start instead of the end
 }
 
-// apply cuts a and b (b only when pair) to at most room ids together, the way tokenizers'
+// Apply cuts a and b (b only when pair) to at most room ids together, the way tokenizers'
 // longest_first does: the shorter sequence keeps all its ids when the longer can absorb the
 // cut; otherwise both get half of room, the first sequence rounded down.
-func (t truncation) apply(a, b []int32, pair bool, room int) ([]int32, []int32) {
+func (t Truncation) Apply(a, b []int32, pair bool, room int) ([]int32, []int32) {
 	if !pair {
 		return t.cut(a, room), b
 	}
@@ -103,12 +104,23 @@ func (t truncation) apply(a, b []int32, pair bool, room int) ([]int32, []int32) 
 	return t.cut(a, n1), t.cut(b, n2)
 }
 
-func (t truncation) cut(ids []int32, n int) []int32 {
+func (t Truncation) cut(ids []int32, n int) []int32 {
 	if len(ids) <= n {
 		return ids
 	}
-	if t.left {
+	if t.Left {
 		return ids[len(ids)-n:]
 	}
 	return ids[:n]
+}
+
+// IDs returns every id the templates can add.
+func (p *PostProcessor) IDs() []int32 {
+	var ids []int32
+	for _, tmpl := range [][]templatePiece{p.single, p.pair} {
+		for _, piece := range tmpl {
+			ids = append(ids, piece.ids...)
+		}
+	}
+	return ids
 }

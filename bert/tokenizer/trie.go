@@ -1,10 +1,10 @@
-package wordpiece
+package tokenizer
 
 import "sort"
 
-// trie holds the vocabulary as a byte trie, so that the longest entry starting at a position
-// is found in one walk instead of one map lookup per candidate length.
-type trie struct {
+// Trie holds a vocabulary as a byte trie, so that the entries starting at a position are
+// found in one walk instead of one map lookup per candidate length. Node 0 is the root.
+type Trie struct {
 	nodes []trieNode
 	edges []trieEdge
 }
@@ -19,23 +19,23 @@ type trieEdge struct {
 	child int32
 }
 
-// newTrie builds the trie of vocab; node 0 is the root.
-func newTrie(vocab map[string]int32) trie {
+// NewTrie builds the trie of vocab; node 0 is the root.
+func NewTrie(vocab map[string]int32) Trie {
 	keys := make([]string, 0, len(vocab))
 	for k := range vocab {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var t trie
+	var t Trie
 	t.build(keys, 0, vocab)
 	return t
 }
 
 // build adds the node for the sorted keys that share their first depth bytes and returns its index.
-func (t *trie) build(keys []string, depth int, vocab map[string]int32) int32 {
+func (t *Trie) build(keys []string, depth int, vocab map[string]int32) int32 {
 	n := int32(len(t.nodes))
 	t.nodes = append(t.nodes, trieNode{id: -1})
-	if len(keys[0]) == depth {
+	if len(keys) > 0 && len(keys[0]) == depth {
 		t.nodes[n].id = vocab[keys[0]]
 		keys = keys[1:]
 	}
@@ -60,8 +60,8 @@ func (t *trie) build(keys []string, depth int, vocab map[string]int32) int32 {
 	return n
 }
 
-// child returns the node reached from n by byte b, or -1.
-func (t *trie) child(n int32, b byte) int32 {
+// Child returns the node reached from n by byte b, or -1.
+func (t *Trie) Child(n int32, b byte) int32 {
 	edges := t.edges[t.nodes[n].first:t.nodes[n].end]
 	lo, hi := 0, len(edges)
 	for lo < hi {
@@ -78,10 +78,13 @@ func (t *trie) child(n int32, b byte) int32 {
 	return -1
 }
 
-// walk returns the node reached from n by s, or -1.
-func (t *trie) walk(n int32, s string) int32 {
+// Walk returns the node reached from n by s, or -1.
+func (t *Trie) Walk(n int32, s string) int32 {
 	for i := 0; i < len(s) && n >= 0; i++ {
-		n = t.child(n, s[i])
+		n = t.Child(n, s[i])
 	}
 	return n
 }
+
+// ID is the token id of node n: the id of the entry its path spells, or -1.
+func (t *Trie) ID(n int32) int32 { return t.nodes[n].id }

@@ -1,6 +1,6 @@
 // Code generated from testdata/unicode_reference.json.gz (tokenizers 0.23.3) with gen_tables.go. DO NOT EDIT.
 
-package wordpiece
+package hfchar
 
 import "unicode"
 

@@ -6,7 +6,7 @@
 // expected kinds (a category Go knows but tokenizers' Unicode 8.0 tables do not, or a lowercase
 // mapping newer than Go's), so nothing is papered over.
 //
-//	go generate ./bert/wordpiece
+//	go generate ./bert/tokenizer/hfchar
 package main
 
 import (
@@ -36,7 +36,7 @@ type reference struct {
 }
 
 func main() {
-	ref := load("testdata/unicode_reference.json.gz")
+	ref := load("../../wordpiece/testdata/unicode_reference.json.gz")
 	removed := set(ref.CleanRemoved)
 	punct := set(ref.Punct)
 	moves := set(ref.NFDMoves)
@@ -89,7 +89,7 @@ func main() {
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "// Code generated from testdata/unicode_reference.json.gz (tokenizers %s) with gen_tables.go. DO NOT EDIT.\n\n", ref.Tokenizers)
-	b.WriteString("package wordpiece\n\nimport \"unicode\"\n\n")
+	b.WriteString("package hfchar\n\nimport \"unicode\"\n\n")
 	writeTable(&b, "controlNotIn8", "Cc, Cf or Co in Go's tables but not in tokenizers' (Unicode 8.0): clean_text keeps them.", t.control.notInRef)
 	writeTable(&b, "controlOnlyIn8", "Cc, Cf or Co in tokenizers' tables (Unicode 8.0) but not in Go's: clean_text drops them.", t.control.onlyInRef)
 	writeTable(&b, "punctNotIn8", "punctuation in Go's tables but not in tokenizers' (Unicode 8.0): BertPreTokenizer keeps them inside words.", t.punct.notInRef)
@@ -106,7 +106,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile("unicode_tables.go", src, 0o644); err != nil {
+	if err := os.WriteFile("tables.go", src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -1,4 +1,9 @@
-package wordpiece
+// Package hfchar classifies characters the way Hugging Face tokenizers (0.23.3) does: its
+// general categories come from Unicode 8.0 tables, its NFD from Unicode 9.0 and its lowercase
+// from Rust's standard library (Unicode 17), where Go's unicode package is Unicode 15.0.
+// tables.go lists the differences, derived from a per-code-point dump of the reference
+// (bert/wordpiece/testdata/gen_unicode.py); bert/wordpiece's TestUnicodeSweep checks them.
+package hfchar
 
 import (
 	"unicode"
@@ -7,7 +12,7 @@ import (
 
 //go:generate go run gen_tables.go
 
-// Character classes of HF tokenizers' BERT components.
+// Character classes as HF tokenizers' BERT components and pre-tokenizers see them.
 //
 // tokenizers 0.23.3 takes its general categories (control, format, private use, punctuation,
 // non-spacing marks) from tables of Unicode 8.0 and lowercases with Rust's standard library
@@ -15,18 +20,18 @@ import (
 // code points where the two disagree, so that the classes below match tokenizers exactly;
 // TestUnicodeSweep checks every code point against the reference.
 
-// isBertWhitespace reports whether clean_text turns r into a space and BertPreTokenizer
+// IsWhitespace reports whether clean_text turns r into a space and BertPreTokenizer
 // splits on it: tab, newline, carriage return and the White_Space property.
-func isBertWhitespace(r rune) bool {
+func IsWhitespace(r rune) bool {
 	if r < 0x80 {
 		return r == ' ' || (r >= '\t' && r <= '\r')
 	}
 	return unicode.Is(unicode.White_Space, r)
 }
 
-// isBertControl reports whether clean_text drops r: categories Cc, Cf and Co (as of
+// IsControl reports whether clean_text drops r: categories Cc, Cf and Co (as of
 // Unicode 8.0) except tab, newline and carriage return, plus U+0000 and U+FFFD.
-func isBertControl(r rune) bool {
+func IsControl(r rune) bool {
 	if r < 0x80 {
 		return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f
 	}
@@ -39,9 +44,9 @@ func isBertControl(r rune) bool {
 	return unicode.Is(controlOnlyIn8, r)
 }
 
-// isBertPunct reports whether BertPreTokenizer isolates r: ASCII punctuation and symbols,
+// IsPunct reports whether BertPreTokenizer isolates r: ASCII punctuation and symbols,
 // and the P* categories as of Unicode 8.0.
-func isBertPunct(r rune) bool {
+func IsPunct(r rune) bool {
 	if r < 0x80 {
 		return (r >= '!' && r <= '/') || (r >= ':' && r <= '@') || (r >= '[' && r <= '`') || (r >= '{' && r <= '~')
 	}
@@ -51,8 +56,8 @@ func isBertPunct(r rune) bool {
 	return unicode.Is(punctOnlyIn8, r)
 }
 
-// isStrippedMark reports whether strip_accents drops r after NFD: category Mn as of Unicode 8.0.
-func isStrippedMark(r rune) bool {
+// IsStrippedMark reports whether strip_accents drops r after NFD: category Mn as of Unicode 8.0.
+func IsStrippedMark(r rune) bool {
 	if r < 0x300 {
 		return false
 	}
@@ -62,16 +67,16 @@ func isStrippedMark(r rune) bool {
 	return unicode.Is(markOnlyIn8, r)
 }
 
-// isNFDBoundary reports whether tokenizers' NFD (Unicode 9.0 tables) sees r as a starter that
+// IsNFDBoundary reports whether tokenizers' NFD (Unicode 9.0 tables) sees r as a starter that
 // stays whole while Go's (Unicode 15.0) decomposes it or gives it a combining class: NFD must
 // then run on each side of r separately.
-func isNFDBoundary(r rune) bool {
+func IsNFDBoundary(r rune) bool {
 	return unicode.Is(nfdNotIn9, r) || unicode.Is(cccNotIn9, r)
 }
 
-// isCJK reports whether handle_chinese_chars puts spaces around r. The ranges are those of
+// IsCJK reports whether handle_chinese_chars puts spaces around r. The ranges are those of
 // tokenizers' BertNormalizer (the Python BERT code uses 0x2B820 as the end of one of them).
-func isCJK(r rune) bool {
+func IsCJK(r rune) bool {
 	switch {
 	case r < 0x3400:
 		return false
@@ -84,8 +89,8 @@ func isCJK(r rune) bool {
 		(r >= 0x2F800 && r <= 0x2FA1F)
 }
 
-// appendLower appends the full lowercase mapping of r, as Rust's char::to_lowercase gives it.
-func appendLower(dst []byte, r rune) []byte {
+// AppendLower appends the full lowercase mapping of r, as Rust's char::to_lowercase gives it.
+func AppendLower(dst []byte, r rune) []byte {
 	if r < 0x80 {
 		if r >= 'A' && r <= 'Z' {
 			r += 'a' - 'A'
