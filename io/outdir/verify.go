@@ -105,7 +105,7 @@ func readOnlyState(dir string) (*folderState, string) {
 		return nil, fmt.Sprintf("%s is version %d, written by another version of bertbatch; this one reads version %d",
 			ManifestName, v, manifestVersion)
 	}
-	s, err := replay(dir, lines)
+	s, err := replay(dir, ManifestName, lines)
 	if err != nil {
 		return nil, err.Error()
 	}
