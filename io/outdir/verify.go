@@ -114,8 +114,11 @@ func readOnlyState(dir string) (*folderState, string) {
 
 // lockedBy reports whether a run holds dir's lock, and who. It never
 // creates the lock file.
-func lockedBy(dir string) (string, bool) {
-	path := filepath.Join(dir, LockName)
+func lockedBy(dir string) (string, bool) { return lockedByName(dir, LockName) }
+
+// lockedByName is lockedBy for the lock file dir/name.
+func lockedByName(dir, name string) (string, bool) {
+	path := filepath.Join(dir, name)
 	f, err := os.Open(path)
 	if err != nil {
 		return "", false
