@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 
 	"golang.org/x/term"
 
+	"github.com/bertbatch/bertbatch/io/shard"
 	"github.com/bertbatch/bertbatch/jobs"
 	"github.com/bertbatch/bertbatch/stages"
 )
@@ -29,12 +31,14 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	overwrite := fs.Bool("overwrite", false, "discard the output folder's earlier results and start afresh")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file (for `go tool pprof`)")
+	shardFlag := fs.String("shard", "", "run only shard `I/N` of the job (I from 0), or auto/N to take I from "+
+		shard.EnvKubernetes+" or "+shard.EnvSlurm+"; merge the shards with `bertbatch commit`")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--cpuprofile FILE] job.yaml")
+		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--shard I/N|auto/N] [--cpuprofile FILE] job.yaml")
 		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (a rerun resumes), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderFlags(args)); err != nil {
+	if err := fs.Parse(reorderFlags(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
@@ -43,6 +47,14 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return exitUsage
+	}
+	var spec shard.Spec
+	if *shardFlag != "" {
+		var err error
+		if spec, err = shard.Parse(*shardFlag, os.Getenv); err != nil {
+			fmt.Fprintln(stderr, "bertbatch: --shard:", err)
+			return exitUsage
+		}
 	}
 	job, err := jobs.Load(fs.Arg(0))
 	if err != nil {
@@ -58,6 +70,7 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opts := stages.Options{
 		Overwrite: *overwrite,
+		Shard:     spec,
 		Logf:      func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) },
 	}
 	if !*quiet {
@@ -92,17 +105,28 @@ func printSummary(w io.Writer, s *stages.Summary) {
 }
 
 // reorderFlags moves flags after positional arguments to the front, so `run job.yaml --overwrite`
-// works as well as `run --overwrite job.yaml`.
-func reorderFlags(args []string) []string {
+// works as well as `run --overwrite job.yaml`. A flag of fs that takes a value (written without
+// "=") brings the next argument along.
+func reorderFlags(fs *flag.FlagSet, args []string) []string {
 	var flags, rest []string
-	for _, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if len(a) > 1 && a[0] == '-' {
 			flags = append(flags, a)
+			if f := fs.Lookup(strings.TrimLeft(a, "-")); f != nil && !isBoolFlag(f) && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
 		} else {
 			rest = append(rest, a)
 		}
 	}
 	return append(flags, rest...)
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // startCPUProfile starts Go's CPU profiler writing to path and returns the function that stops it.
