@@ -41,7 +41,7 @@ t0, t1, t2, t3 = map(float, sys.argv[3:])
 def shards(pattern):
     for p in sorted(glob.glob(f"{work}/{pattern}")):
         s = json.load(open(p))
-        print(f"  {p.split('/')[-1]}: {s['rows']} rows, load {s['load_seconds']:.2f} s, {s['rows_per_sec']:.1f} rows/s after load")
+        print(f"  {p.split('/')[-1]}: {s['rows']} rows, load {s['load_seconds']:.2f} s, {s['rows_per_second']:.1f} rows/s after load")
 print(f"N=1: {rows} rows in {t1 - t0:.1f} s wall = {rows / (t1 - t0):.1f} rows/s")
 shards("one/_summary.json")
 print(f"N=2: {rows} rows in {t3 - t2:.1f} s wall = {rows / (t3 - t2):.1f} rows/s")
