@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -116,6 +117,7 @@ func shardAndCommit(t *testing.T, dir, one string, n int) {
 		t.Errorf("verify after commit: exit %d, %s", code, stdout)
 	}
 	sameOutput(t, filepath.Join(dir, "out"), out)
+	readersSeeEachRowOnce(t, out, 3, 100)
 	if code, stdout, stderr := cli("run", "--quiet", job); code != exitOK || !strings.Contains(stdout, "rows 0 written, 0 rejected, 0 truncated, 300 skipped") {
 		t.Errorf("whole-job resume of the committed folder: exit %d, %s %s", code, stdout, stderr)
 	}
@@ -124,7 +126,31 @@ func shardAndCommit(t *testing.T, dir, one string, n int) {
 	}
 }
 
-func itoa(i int) string { return string(rune('0' + i)) }
+// readersSeeEachRowOnce reads dir as a dataset with pyarrow and DuckDB and checks that the ids
+// are those writeTexts wrote for files × rows, each once. It skips without BERTBATCH_PYTHON.
+func readersSeeEachRowOnce(t *testing.T, dir string, files, rows int) {
+	t.Helper()
+	py := os.Getenv("BERTBATCH_PYTHON")
+	if py == "" {
+		t.Log("BERTBATCH_PYTHON is not set; the pyarrow and DuckDB reads are left out (eval \"$(make -s env)\")")
+		return
+	}
+	script := `
+import sys, pyarrow.dataset as ds, duckdb
+d, files, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+want = sorted(f * 10000 + r for f in range(files) for r in range(rows))
+got = sorted(ds.dataset(d, format="parquet").to_table(columns=["id"]).column("id").to_pylist())
+assert got == want, f"pyarrow: {len(got)} ids, want {len(want)}"
+got = sorted(r[0] for r in duckdb.sql(f"select id from read_parquet('{d}/*.parquet')").fetchall())
+assert got == want, f"duckdb: {len(got)} ids, want {len(want)}"
+`
+	out, err := exec.Command(py, "-c", script, dir, itoa(files), itoa(rows)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("reading %s with pyarrow and DuckDB: %v\n%s", dir, err, out)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // TestShardKilledAndRerun: a shard killed with SIGKILL mid-write leaves its share unfinished;
 // commit refuses; the rerun of that shard resumes, and the committed folder equals one run's.
