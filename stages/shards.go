@@ -1,9 +1,11 @@
 package stages
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
+	"github.com/bertbatch/bertbatch/io/chunk"
 	"github.com/bertbatch/bertbatch/io/dataset"
 	"github.com/bertbatch/bertbatch/io/outdir"
 	"github.com/bertbatch/bertbatch/io/shard"
@@ -23,6 +25,28 @@ func Blocks(job *jobs.Job, s shard.Spec) shard.Blocks {
 	return shard.Blocks{Size: int64(job.Output.RowsPerFile) / u * u, Roots: job.Input.Paths, Spec: s}
 }
 
+// fileRows returns the rows of input file f: from its metadata, or by reading it through when its
+// format records no count (CSV, JSON Lines).
+func fileRows(ctx context.Context, job *jobs.Job, f dataset.File) (int64, error) {
+	_, rows, err := dataset.FileSchema(f)
+	if err != nil || rows >= 0 {
+		return rows, err
+	}
+	ds, err := dataset.Open([]dataset.File{f}, dataset.Options{Spec: inputSpec(job), UnitRows: unitRows(job)})
+	if err != nil {
+		return 0, err
+	}
+	err = ds.ReadFile(ctx, 0, nil, func(c chunk.Chunk) error {
+		rows = c.Unit.RowStart + c.Unit.Rows
+		c.Release()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count the rows of %s: %w", f.Path, err)
+	}
+	return max(rows, 0), nil
+}
+
 // summaryName is the run summary's file name: _summary.json, or one per shard.
 func summaryName(s shard.Spec) string {
 	if !s.Sharded() {
@@ -32,10 +56,10 @@ func summaryName(s shard.Spec) string {
 }
 
 // CheckCoverage reports whether finished units cover every row of the job's input exactly once:
-// every input file from row 0 to its last row (when its format gives the count up front, else to
-// the last committed row), without gap or overlap, and no unit of a file the job does not read.
+// every input file from row 0 to its last row, without gap or overlap, and no unit of a file the
+// job does not read.
 // It is what `bertbatch commit` checks before merging shards.
-func CheckCoverage(job *jobs.Job, recs []outdir.Record) error {
+func CheckCoverage(ctx context.Context, job *jobs.Job, recs []outdir.Record) error {
 	files, err := dataset.Discover(job.Input.Paths, dataset.Format(job.Input.Format))
 	if err != nil {
 		return err
@@ -45,7 +69,7 @@ func CheckCoverage(job *jobs.Job, recs []outdir.Record) error {
 		byFile[r.Unit.Input] = append(byFile[r.Unit.Input], r.Unit)
 	}
 	for _, f := range files {
-		_, rows, err := dataset.FileSchema(f)
+		rows, err := fileRows(ctx, job, f)
 		if err != nil {
 			return err
 		}
@@ -63,7 +87,7 @@ func CheckCoverage(job *jobs.Job, recs []outdir.Record) error {
 			}
 			next = u.End
 		}
-		if rows >= 0 && next != rows {
+		if next != rows {
 			return fmt.Errorf("input %s has %d rows; the shards wrote rows 0 to %d; rerun the unfinished shards", f.Path, rows, next)
 		}
 	}

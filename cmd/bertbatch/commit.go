@@ -22,7 +22,7 @@ func init() {
 
 // runCommit checks that every shard finished and that together they cover the job's input
 // exactly once, then writes the merged manifest and _SUCCESS.
-func runCommit(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runCommit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("commit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -55,7 +55,7 @@ func runCommit(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	err = outdir.Commit(dir, func(recs []outdir.Record) error { return stages.CheckCoverage(job, recs) })
+	err = outdir.Commit(dir, func(recs []outdir.Record) error { return stages.CheckCoverage(ctx, job, recs) })
 	if err != nil {
 		fmt.Fprintln(stderr, "bertbatch: commit:", err)
 		return exitFailed
