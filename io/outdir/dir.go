@@ -81,6 +81,11 @@ func (d *Dir) prepare(opts Options) error {
 			return err
 		}
 	}
+	if !d.shard.Sharded() {
+		if err := checkNoShardRunning(d.path, entries); err != nil {
+			return err
+		}
+	}
 	if err := removeTemps(d.path, d.names.tag, entries); err != nil {
 		return err
 	}

@@ -95,6 +95,18 @@ func checkLayout(dir string, s shard.Spec, entries []os.DirEntry) error {
 	return nil
 }
 
+// checkNoShardRunning fails with a *LockedError when a shard run holds its lock in dir: a run of
+// the whole job (an overwrite, or a resume after Commit) must not remove a live shard's files.
+func checkNoShardRunning(dir string, entries []os.DirEntry) error {
+	_, specs := shardManifests(entries)
+	for _, s := range specs {
+		if holder, held := lockedByName(dir, namesFor(s).lock); held {
+			return &LockedError{Dir: dir, Holder: "shard " + s.String() + ": " + holder}
+		}
+	}
+	return nil
+}
+
 // otherShardsNamed returns the files the other shards' manifests name: a
 // shard accepts them in the shared folder. Each manifest's begin record
 // precedes its files' renames, so a file listed before this call is named.

@@ -3,6 +3,7 @@ package outdir
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,5 +112,41 @@ func TestShardsCommitToOneFolder(t *testing.T) {
 	d.Close()
 	if _, err := Open(dir, testID, Options{Shard: shard.Spec{Index: 0, Count: 2}}); !errors.Is(err, ErrShardLayout) {
 		t.Fatalf("shard run after commit: %v", err)
+	}
+}
+
+// TestShardsOverwrite: --overwrite of one shard starts only that shard over; --overwrite of the
+// whole job removes every shard's files, and is refused while a shard runs.
+func TestShardsOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	s0, s1 := shard.Spec{Index: 0, Count: 2}, shard.Spec{Index: 1, Count: 2}
+	commitShard(t, dir, s0, true)
+	commitShard(t, dir, s1, true)
+	d, err := Open(dir, testID, Options{Shard: s0, Overwrite: true})
+	if err != nil {
+		t.Fatalf("overwrite shard 0: %v", err)
+	}
+	if len(d.Records()) != 0 {
+		t.Errorf("shard 0 after its overwrite holds %d units", len(d.Records()))
+	}
+	running, err := Open(dir, testID, Options{Shard: s1})
+	if err != nil {
+		t.Fatalf("reopen shard 1: %v", err)
+	}
+	if len(running.Records()) != testUnits/2 {
+		t.Errorf("shard 1 after shard 0's overwrite holds %d units, want %d", len(running.Records()), testUnits/2)
+	}
+	d.Close()
+	if _, err := Open(dir, testID, Options{Overwrite: true}); !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "shard 1/2") {
+		t.Fatalf("whole-job overwrite while shard 1 runs: %v", err)
+	}
+	running.Close()
+	whole, err := Open(dir, testID, Options{Overwrite: true})
+	if err != nil {
+		t.Fatalf("whole-job overwrite: %v", err)
+	}
+	defer whole.Close()
+	if names := listNames(t, dir); !slices.Equal(names, []string{".bertbatch-00000.lock", ".bertbatch-00001.lock", ManifestName}) {
+		t.Errorf("after the whole-job overwrite the folder holds %v", names)
 	}
 }
