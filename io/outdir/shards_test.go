@@ -87,6 +87,9 @@ func TestShardsCommitToOneFolder(t *testing.T) {
 	if err != nil || len(sts) != 2 || !sts[0].Finished || sts[0].Units != 3 || sts[1].Units != 3 {
 		t.Fatalf("Shards: %+v, %v", sts, err)
 	}
+	if rep, err := Verify(dir); err != nil || rep.OK() || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "split into 2 shards") {
+		t.Fatalf("verify before commit: %+v, %v", rep, err)
+	}
 	if err := Commit(dir, func([]Record) error { return errors.New("gap") }); err == nil || !strings.Contains(err.Error(), "gap") {
 		t.Fatalf("commit whose coverage check fails: %v", err)
 	}

@@ -38,6 +38,10 @@ func Verify(dir string) (*Report, error) {
 		return r, nil
 	}
 	s, problem := readOnlyState(dir)
+	if found, specs := shardManifests(entries); problem != "" && len(found) > 0 {
+		problem = fmt.Sprintf("%s is missing, and the folder holds %d manifest(s) of a run split into %d shards: "+
+			"see `bertbatch status %s`, then merge them with `bertbatch commit %s job.yaml`", ManifestName, len(found), specs[0].Count, dir, dir)
+	}
 	if problem != "" {
 		r.Problems = append(r.Problems, problem)
 		return r, nil
