@@ -33,7 +33,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "usage: bertbatch inspect [--revision R] [--cache-dir D] [--offline] <model | dataset path or glob>")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderFlags(fs, args)); err != nil {
+	if err := fs.Parse(reorderFlags(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}

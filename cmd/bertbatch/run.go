@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
-	"strings"
 
 	"golang.org/x/term"
 
@@ -38,7 +37,7 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (a rerun resumes), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderFlags(fs, args)); err != nil {
+	if err := fs.Parse(reorderFlags(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
@@ -105,28 +104,17 @@ func printSummary(w io.Writer, s *stages.Summary) {
 }
 
 // reorderFlags moves flags after positional arguments to the front, so `run job.yaml --overwrite`
-// works as well as `run --overwrite job.yaml`. A flag of fs that takes a value (written without
-// "=") brings the next argument along.
-func reorderFlags(fs *flag.FlagSet, args []string) []string {
+// works as well as `run --overwrite job.yaml`.
+func reorderFlags(args []string) []string {
 	var flags, rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
+	for _, a := range args {
 		if len(a) > 1 && a[0] == '-' {
 			flags = append(flags, a)
-			if f := fs.Lookup(strings.TrimLeft(a, "-")); f != nil && !isBoolFlag(f) && i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
 		} else {
 			rest = append(rest, a)
 		}
 	}
 	return append(flags, rest...)
-}
-
-func isBoolFlag(f *flag.Flag) bool {
-	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
 }
 
 // startCPUProfile starts Go's CPU profiler writing to path and returns the function that stops it.
