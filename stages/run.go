@@ -21,6 +21,7 @@ import (
 	"github.com/bertbatch/bertbatch/io/dataset"
 	"github.com/bertbatch/bertbatch/io/outdir"
 	"github.com/bertbatch/bertbatch/io/parquetio"
+	"github.com/bertbatch/bertbatch/io/shard"
 	"github.com/bertbatch/bertbatch/jobs"
 	"github.com/bertbatch/bertbatch/mlx"
 	"github.com/bertbatch/bertbatch/pipeline"
@@ -42,6 +43,10 @@ type Options struct {
 	// start. It changes MLX's settings for the whole process: bertbatch run sets it; a program
 	// that shares the process with other MLX work may leave it off and keep MLX's defaults.
 	TuneCPU bool
+	// Shard makes the run one worker's share of the job (--shard I/N): it does only the row blocks
+	// its shard owns, under its own manifest in the shared output folder. The zero Spec is the
+	// whole job.
+	Shard shard.Spec
 }
 
 // Run executes a job: it resolves and loads the model once, then streams the input through the
@@ -101,6 +106,7 @@ type run struct {
 	jobHash   string
 	embed     bert.EmbedOptions
 	layout    *layout
+	blocks    shard.Blocks // the row blocks parts never cross, and which of them this run does
 	maxLength int
 	workers   int
 	stats     Stats
@@ -117,8 +123,7 @@ func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
-	unitRows := min(int64(dataset.DefaultUnitRows), int64(job.Output.RowsPerFile))
-	r.ds, err = dataset.Open(files, dataset.Options{Spec: inputSpec(job), UnitRows: unitRows})
+	r.ds, err = dataset.Open(files, dataset.Options{Spec: inputSpec(job), UnitRows: unitRows(job)})
 	if err != nil {
 		return nil, err
 	}
@@ -127,12 +132,13 @@ func newRun(job *jobs.Job, lm *loaded, opts Options) (*run, error) {
 		return nil, err
 	}
 	r.layout = newLayout(job, r.ds.PassthroughSchema(), dim, classify)
+	r.blocks = Blocks(job, opts.Shard)
 	// The folder is tied to the job's hash alone: resuming skips committed rows, not units, so
 	// the read unit size (which follows rows_per_file) may change between runs.
 	r.jobHash = job.Hash()
 	r.prints = r.ds.Fingerprints()
 	r.dir, err = outdir.Open(job.Output.Dir, outdir.Identity{JobHash: r.jobHash, ModelCommit: lm.commit, JobText: job.Canonical()},
-		outdir.Options{Overwrite: opts.Overwrite || job.Mode == jobs.ModeOverwrite})
+		outdir.Options{Overwrite: opts.Overwrite || job.Mode == jobs.ModeOverwrite, Shard: opts.Shard})
 	if err != nil {
 		return nil, err
 	}
@@ -218,6 +224,9 @@ func (r *run) outputs() (dim int, classify bool, err error) {
 func (r *run) execute(ctx context.Context, opts Options) error {
 	done := r.finishedRows()
 	total, _ := r.ds.Rows()
+	if r.blocks.Spec.Sharded() {
+		total /= int64(r.blocks.Spec.Count) // an estimate: blocks are spread by hash
+	}
 	for _, rec := range r.dir.Records() {
 		total -= rec.Unit.End - rec.Unit.Start // committed rows, rejected ones included
 	}
@@ -240,7 +249,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	results := pipeline.Pool[*mlx.Stream, pipeline.Batch[item], []pipeline.Seq[result]]{
 		Workers: r.workers, LockOSThread: true, Open: inf.open, Process: inf.process, Close: inf.close,
 	}.Run(ctx, g, batcher.Run(ctx, g, pipeline.Number(ctx, g, items, window)))
-	w := &writer{dir: r.dir, prints: r.prints, layout: r.layout, rowsPerFile: int64(r.job.Output.RowsPerFile), mem: r.mem, stats: &r.stats,
+	w := &writer{dir: r.dir, prints: r.prints, blocks: r.blocks, layout: r.layout, rowsPerFile: int64(r.job.Output.RowsPerFile), mem: r.mem, stats: &r.stats,
 		opts: parquetio.WriterOptions{Compression: string(r.job.Output.Compression), Metadata: r.metadata()}}
 	asm := &assembler{w: w}
 	pipeline.Consume(ctx, g, pipeline.Reorder(ctx, g, pipeline.Unbatch(ctx, g, results), window), asm.consume)
@@ -301,7 +310,7 @@ func (r *run) finishedRows() finished {
 	for _, rec := range recs {
 		r.stats.SkippedRows.Add(rec.Rows)
 	}
-	return newFinished(recs)
+	return newFinished(recs, r.blocks)
 }
 
 // metadata is written into every output file.
@@ -354,7 +363,7 @@ func (r *run) writeSummary(s *Summary) error {
 	if err != nil {
 		return err
 	}
-	f, err := r.dir.Create("_summary.json")
+	f, err := r.dir.Create(summaryName(r.blocks.Spec))
 	if err != nil {
 		return err
 	}

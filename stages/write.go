@@ -11,6 +11,7 @@ import (
 	"github.com/bertbatch/bertbatch/io/dataset"
 	"github.com/bertbatch/bertbatch/io/outdir"
 	"github.com/bertbatch/bertbatch/io/parquetio"
+	"github.com/bertbatch/bertbatch/io/shard"
 )
 
 // writer gathers consecutive finished units of one input file into output parts of at most
@@ -23,6 +24,7 @@ type writer struct {
 	rowsPerFile int64
 	mem         memory.Allocator
 	stats       *Stats
+	blocks      shard.Blocks // a part never crosses a block, so that shards write one run's parts
 
 	part *part
 }
@@ -45,7 +47,8 @@ type part struct {
 func (w *writer) add(u *unitState) error {
 	defer u.passthrough.Release()
 	n := int64(len(u.good))
-	if p := w.part; p != nil && (p.input != u.unit.File || p.end != u.unit.RowStart || p.rows+n > w.rowsPerFile) {
+	if p := w.part; p != nil && (p.input != u.unit.File || p.end != u.unit.RowStart || p.rows+n > w.rowsPerFile ||
+		w.blocks.Size > 0 && u.unit.RowStart/w.blocks.Size != p.start/w.blocks.Size) {
 		if err := w.commit(); err != nil {
 			return err
 		}

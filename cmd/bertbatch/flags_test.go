@@ -87,6 +87,8 @@ func TestEveryCommandTakesFlagsAfterArguments(t *testing.T) {
 		{command: "pull", args: []string{tinyBert(t), "--offline"}, code: exitOK, stdout: "(local folder)"},
 		{command: "inspect", args: []string{filepath.Join(dir, "in"), "--offline"}, code: exitOK, stdout: "f0.jsonl"},
 		{command: "verify", args: []string{filepath.Join(dir, "out"), "extra"}, code: exitUsage, stderr: "usage: bertbatch verify"},
+		{command: "status", args: []string{filepath.Join(dir, "out"), "extra"}, code: exitUsage, stderr: "usage: bertbatch status"},
+		{command: "commit", args: []string{filepath.Join(dir, "out")}, code: exitUsage, stderr: "usage: bertbatch commit"},
 		{command: "version", args: []string{"extra"}, code: exitUsage, stderr: "takes no flags or arguments"},
 	}
 	for name := range commands {

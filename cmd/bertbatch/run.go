@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/bertbatch/bertbatch/io/shard"
 	"github.com/bertbatch/bertbatch/jobs"
 	"github.com/bertbatch/bertbatch/stages"
 )
@@ -29,8 +30,10 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	overwrite := fs.Bool("overwrite", false, "discard the output folder's earlier results and start afresh")
 	quiet := fs.Bool("quiet", false, "no progress display")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file (for `go tool pprof`)")
+	shardFlag := fs.String("shard", "", "run only shard `I/N` of the job (I from 0), or auto/N to take I from "+
+		shard.EnvKubernetes+" or "+shard.EnvSlurm+"; merge the shards with `bertbatch commit`")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--cpuprofile FILE] job.yaml")
+		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--shard I/N|auto/N] [--cpuprofile FILE] job.yaml")
 		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (SIGINT, SIGTERM, SIGHUP; a rerun resumes), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
@@ -44,6 +47,14 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(files) != 1 {
 		fs.Usage()
 		return exitUsage
+	}
+	var spec shard.Spec
+	if *shardFlag != "" {
+		var err error
+		if spec, err = shard.Parse(*shardFlag, os.Getenv); err != nil {
+			fmt.Fprintln(stderr, "bertbatch: --shard:", err)
+			return exitUsage
+		}
 	}
 	job, err := jobs.Load(files[0])
 	if err != nil {
@@ -60,6 +71,7 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts := stages.Options{
 		Overwrite: *overwrite,
 		TuneCPU:   true,
+		Shard:     spec,
 		Logf:      func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) },
 	}
 	if !*quiet {

@@ -74,7 +74,7 @@ func (d *Dir) CommitFile(f *PendingFile) error {
 // job's every unit is finished. The first Create or Redo of a later run
 // removes it.
 func (d *Dir) MarkComplete() error {
-	f, err := d.Create(SuccessName)
+	f, err := d.Create(d.names.success)
 	if err != nil {
 		return err
 	}

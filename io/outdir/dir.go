@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"sync"
+
+	"github.com/bertbatch/bertbatch/io/shard"
 )
 
 // Options says how Open treats a folder that already holds results.
@@ -13,6 +15,10 @@ type Options struct {
 	// Overwrite removes every file the manifest names, temporary files and
 	// the manifest, then starts afresh, whatever job wrote the folder.
 	Overwrite bool
+	// Shard makes the Dir one shard's share of the folder: its own manifest,
+	// lock, completion marker and temporary files, beside the other shards'
+	// (see Commit). The zero Spec is the whole job.
+	Shard shard.Spec
 }
 
 // Dir is an open, locked output folder. Its methods are safe for concurrent use.
@@ -20,6 +26,8 @@ type Dir struct {
 	mu       sync.Mutex
 	path     string
 	id       Identity
+	shard    shard.Spec
+	names    names
 	lock     *DirLock
 	manifest *manifestWriter
 	state    *folderState
@@ -40,7 +48,13 @@ func Open(path string, id Identity, opts Options) (_ *Dir, err error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, fmt.Errorf("create output folder: %w", err)
 	}
-	lock, err := LockDir(path)
+	if opts.Shard.Sharded() {
+		if err := opts.Shard.Validate(); err != nil {
+			return nil, fmt.Errorf("output folder %s: %w", path, err)
+		}
+	}
+	nm := namesFor(opts.Shard)
+	lock, err := lockFile(path, nm.lock)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +63,7 @@ func Open(path string, id Identity, opts Options) (_ *Dir, err error) {
 			lock.Unlock()
 		}
 	}()
-	d := &Dir{path: path, id: id, lock: lock, pending: map[*PendingFile]bool{}}
+	d := &Dir{path: path, id: id, shard: opts.Shard, names: nm, lock: lock, pending: map[*PendingFile]bool{}}
 	if err := d.prepare(opts); err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", path, err)
 	}
@@ -62,20 +76,34 @@ func (d *Dir) prepare(opts Options) error {
 	if err != nil {
 		return err
 	}
-	if err := removeTemps(d.path, entries); err != nil {
+	if !opts.Overwrite || d.shard.Sharded() {
+		if err := checkLayout(d.path, d.shard, entries); err != nil {
+			return err
+		}
+	}
+	if !d.shard.Sharded() {
+		if err := checkNoShardRunning(d.path, entries); err != nil {
+			return err
+		}
+	}
+	if err := removeTemps(d.path, d.names.tag, entries); err != nil {
 		return err
 	}
-	if opts.Overwrite {
-		return d.overwrite(entries)
-	}
-	lines, err := readManifest(d.path)
+	others, err := otherShardsNamed(d.path, d.names.manifest, entries)
 	if err != nil {
 		return err
 	}
-	if d.state, err = replay(d.path, lines); err != nil {
+	if opts.Overwrite {
+		return d.overwrite(entries, others)
+	}
+	lines, err := readManifest(d.path, d.names.manifest)
+	if err != nil {
 		return err
 	}
-	if err := checkUnknown(d.path, entries, d.state.named); err != nil {
+	if d.state, err = replay(d.path, d.names.manifest, lines); err != nil {
+		return err
+	}
+	if err := checkUnknown(d.path, entries, union(d.state.named, others)); err != nil {
 		return err
 	}
 	if d.state.job == nil {
@@ -90,8 +118,20 @@ func (d *Dir) prepare(opts Options) error {
 	if err := checkFinished(d.path, d.state); err != nil {
 		return err
 	}
-	d.manifest, err = openManifest(d.path)
+	d.manifest, err = openManifest(d.path, d.names.manifest)
 	return err
+}
+
+// union returns the names in a or b.
+func union(a, b map[string]bool) map[string]bool {
+	u := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		u[k] = true
+	}
+	for k := range b {
+		u[k] = true
+	}
+	return u
 }
 
 // Unmark removes the completion marker of an earlier run, recording the
@@ -113,27 +153,35 @@ func (d *Dir) Unmark() error {
 
 // unmarkComplete removes the completion marker, if any (see Unmark).
 func (d *Dir) unmarkComplete() error {
-	marker, ok := d.state.plain[SuccessName]
+	marker, ok := d.state.plain[d.names.success]
 	if !ok {
 		return nil
 	}
 	if err := d.manifest.append(line{Kind: kindRemove, Files: []FileInfo{marker}, Time: now()}); err != nil {
 		return err
 	}
-	delete(d.state.plain, SuccessName)
-	return removeFiles(d.path, []string{SuccessName})
+	delete(d.state.plain, d.names.success)
+	return removeFiles(d.path, []string{d.names.success})
 }
 
 // overwrite removes every file the manifest names — reading what it can of
 // a damaged one — and starts afresh. Visible files it cannot attribute make
 // it fail before anything is removed.
-func (d *Dir) overwrite(entries []os.DirEntry) error {
-	named, err := namedInManifest(d.path)
+func (d *Dir) overwrite(entries []os.DirEntry, others map[string]bool) error {
+	named, err := namedInManifest(d.path, d.names.manifest)
 	if err != nil {
 		return err
 	}
-	if err := checkUnknown(d.path, entries, named); err != nil {
+	if err := checkUnknown(d.path, entries, union(named, others)); err != nil {
 		return err
+	}
+	if !d.shard.Sharded() {
+		// The whole job's overwrite removes the shards' results too.
+		named = union(named, others)
+		found, _ := shardManifests(entries)
+		for _, m := range found {
+			named[m] = true
+		}
 	}
 	return d.start(named)
 }
@@ -145,16 +193,17 @@ func (d *Dir) start(named map[string]bool) error {
 	if err := removeFiles(d.path, keys(named)); err != nil {
 		return fmt.Errorf("overwrite: %w", err)
 	}
-	if err := removeFiles(d.path, []string{ManifestName}); err != nil {
+	if err := removeFiles(d.path, []string{d.names.manifest}); err != nil {
 		return fmt.Errorf("overwrite: %w", err)
 	}
-	state, err := replay(d.path, nil)
+	state, err := replay(d.path, d.names.manifest, nil)
 	if err != nil {
 		return fmt.Errorf("overwrite: %w", err)
 	}
 	d.state = state
-	m, err := createManifest(d.path, line{Kind: kindJob, Version: manifestVersion,
-		JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Job: d.id.JobText, Time: now()})
+	m, err := createManifest(d.path, d.names.manifest, d.names.tag, line{Kind: kindJob, Version: manifestVersion,
+		JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Job: d.id.JobText,
+		Shard: d.shard.Index, Shards: d.shard.Count, Time: now()})
 	d.manifest = m
 	return err
 }
@@ -205,7 +254,7 @@ func (d *Dir) Create(name string) (*PendingFile, error) {
 	if u, ok := d.state.unitFiles[name]; ok {
 		return nil, fmt.Errorf("output folder %s: %s already holds the results of unit %s", d.path, name, u)
 	}
-	f, err := createPending(d.path, name)
+	f, err := createPending(d.path, d.names.tag, name)
 	if err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", d.path, err)
 	}

@@ -13,6 +13,9 @@ var (
 	ErrMismatch = errors.New("output folder holds results of a different job")
 	// ErrUnknownFiles means the folder holds visible files bertbatch did not write.
 	ErrUnknownFiles = errors.New("output folder holds files bertbatch did not write")
+	// ErrShardLayout: a run would mix shards and a whole-job run, or shards of
+	// different counts, in one folder.
+	ErrShardLayout = errors.New("output folder was written with another split into shards")
 	// ErrDamaged means the folder no longer matches its manifest in a way no
 	// crash can cause: a finished unit's file is missing or changed, or a
 	// manifest line in the middle is unreadable.

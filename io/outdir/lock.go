@@ -24,8 +24,11 @@ type DirLock struct {
 // holder. The kernel releases the lock when its holder exits in any way, so
 // a killed run leaves no stale lock. The lock file is never removed (removing
 // it would let two runs lock two different files).
-func LockDir(dir string) (*DirLock, error) {
-	path := filepath.Join(dir, LockName)
+func LockDir(dir string) (*DirLock, error) { return lockFile(dir, LockName) }
+
+// lockFile takes the lock dir/name (see LockDir).
+func lockFile(dir, name string) (*DirLock, error) {
+	path := filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("output folder %s: open lock file: %w", dir, err)

@@ -9,12 +9,12 @@ import (
 	"path/filepath"
 )
 
-// readManifest reads dir's manifest. A last line without its newline is what
+// readManifest reads dir's manifest name. A last line without its newline is what
 // a crash during an append leaves: it is cut off the file (and the file
 // fsynced) and ignored. Any other unreadable line is ErrDamaged. A missing or
 // empty manifest yields no lines.
-func readManifest(dir string) ([]line, error) {
-	path := filepath.Join(dir, ManifestName)
+func readManifest(dir, name string) ([]line, error) {
+	path := filepath.Join(dir, name)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -76,8 +76,8 @@ type manifestWriter struct {
 
 // createManifest writes a new manifest holding only the job record, through
 // a temporary file and a rename, and opens it for appending.
-func createManifest(dir string, job line) (*manifestWriter, error) {
-	pending, err := createPending(dir, ManifestName)
+func createManifest(dir, name, tag string, job line) (*manifestWriter, error) {
+	pending, err := createPending(dir, tag, name)
 	if err != nil {
 		return nil, err
 	}
@@ -92,12 +92,12 @@ func createManifest(dir string, job line) (*manifestWriter, error) {
 		pending.Abort()
 		return nil, fmt.Errorf("create manifest in %s: %w", dir, err)
 	}
-	return openManifest(dir)
+	return openManifest(dir, name)
 }
 
-// openManifest opens dir's existing manifest for appending.
-func openManifest(dir string) (*manifestWriter, error) {
-	f, err := os.OpenFile(filepath.Join(dir, ManifestName), os.O_WRONLY|os.O_APPEND, 0)
+// openManifest opens dir's existing manifest name for appending.
+func openManifest(dir, name string) (*manifestWriter, error) {
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open manifest: %w", err)
 	}

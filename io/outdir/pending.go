@@ -56,19 +56,20 @@ func validateName(name string) error {
 		return fmt.Errorf("file name %q must not hold a path separator", name)
 	case strings.HasPrefix(name, "."):
 		return fmt.Errorf("file name %q must not start with a dot", name)
-	case name == ManifestName:
+	case name == ManifestName || isShardManifest(name):
 		return fmt.Errorf("file name %q is the manifest's", name)
 	}
 	return nil
 }
 
-// createPending creates dir/.bertbatch-tmp-RANDOM-NAME for writing.
-func createPending(dir, name string) (*PendingFile, error) {
+// createPending creates dir/.bertbatch-tmp-TAGRANDOM-NAME for writing; a
+// shard's tag keeps its temporary files apart from other shards'.
+func createPending(dir, tag, name string) (*PendingFile, error) {
 	var random [8]byte
 	if _, err := rand.Read(random[:]); err != nil {
 		return nil, err
 	}
-	temp := filepath.Join(dir, TempPrefix+hex.EncodeToString(random[:])+"-"+name)
+	temp := filepath.Join(dir, TempPrefix+tag+hex.EncodeToString(random[:])+"-"+name)
 	f, err := os.OpenFile(temp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file for %s: %w", name, err)

@@ -94,7 +94,9 @@ type line struct {
 	Version     int        `json:"version,omitempty"`
 	JobHash     string     `json:"job_hash,omitempty"`
 	ModelCommit string     `json:"model_commit,omitempty"`
-	Job         string     `json:"job,omitempty"` // the job's canonical text (job record)
+	Job         string     `json:"job,omitempty"`    // the job's canonical text (job record)
+	Shard       int        `json:"shard,omitempty"`  // the shard's index (job record of a shard)
+	Shards      int        `json:"shards,omitempty"` // the shard count (job record of a shard)
 	Unit        *Unit      `json:"unit,omitempty"`
 	Input       *Input     `json:"input,omitempty"`
 	Files       []FileInfo `json:"files,omitempty"`

@@ -14,12 +14,13 @@ import (
 	"sync"
 )
 
-// removeTemps removes the temporary files a crashed run left behind. The
-// caller holds the lock, so no live run is writing them.
-func removeTemps(dir string, entries []os.DirEntry) error {
+// removeTemps removes the temporary files a crashed run left behind, those
+// of one shard when tag names it. The caller holds the lock, so no live run
+// is writing them.
+func removeTemps(dir, tag string, entries []os.DirEntry) error {
 	var names []string
 	for _, e := range entries {
-		if isTemp(e.Name()) {
+		if isTemp(e.Name()) && strings.HasPrefix(e.Name(), TempPrefix+tag) {
 			names = append(names, e.Name())
 		}
 	}

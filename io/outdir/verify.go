@@ -38,6 +38,10 @@ func Verify(dir string) (*Report, error) {
 		return r, nil
 	}
 	s, problem := readOnlyState(dir)
+	if found, specs := shardManifests(entries); problem != "" && len(found) > 0 {
+		problem = fmt.Sprintf("%s is missing, and the folder holds %d manifest(s) of a run split into %d shards: "+
+			"see `bertbatch status %s`, then merge them with `bertbatch commit %s job.yaml`", ManifestName, len(found), specs[0].Count, dir, dir)
+	}
 	if problem != "" {
 		r.Problems = append(r.Problems, problem)
 		return r, nil
@@ -105,7 +109,7 @@ func readOnlyState(dir string) (*folderState, string) {
 		return nil, fmt.Sprintf("%s is version %d, written by another version of bertbatch; this one reads version %d",
 			ManifestName, v, manifestVersion)
 	}
-	s, err := replay(dir, lines)
+	s, err := replay(dir, ManifestName, lines)
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -114,8 +118,11 @@ func readOnlyState(dir string) (*folderState, string) {
 
 // lockedBy reports whether a run holds dir's lock, and who. It never
 // creates the lock file.
-func lockedBy(dir string) (string, bool) {
-	path := filepath.Join(dir, LockName)
+func lockedBy(dir string) (string, bool) { return lockedByName(dir, LockName) }
+
+// lockedByName is lockedBy for the lock file dir/name.
+func lockedByName(dir, name string) (string, bool) {
+	path := filepath.Join(dir, name)
 	f, err := os.Open(path)
 	if err != nil {
 		return "", false
