@@ -40,6 +40,8 @@ type Model struct {
 	Format string
 	// Pooling is the folder's sentence-transformers pooling; nil when it has none.
 	Pooling *PoolingConfig
+	// Prompts are the folder's sentence-transformers prompts (config_sentence_transformers.json).
+	Prompts Prompts
 	// MaxLength is sentence_bert_config.json's max_seq_length, else the position table's size.
 	MaxLength int
 	// Head is the loaded head type (HeadNone for a bare encoder).
@@ -79,6 +81,9 @@ func LoadDir(dir string, opts Options) (*Model, error) {
 	}
 	m := &Model{Config: cfg, Dir: dir, dtype: opts.Dtype, Head: opts.Head, MaxLength: cfg.MaxSequenceLength()}
 	if m.Pooling, err = loadPooling(dir); err != nil {
+		return nil, err
+	}
+	if m.Prompts, err = loadPrompts(dir); err != nil {
 		return nil, err
 	}
 	if n, err := loadMaxSeqLength(dir); err != nil {

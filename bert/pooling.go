@@ -23,10 +23,12 @@ const (
 
 // PoolingConfig is a checkpoint's sentence-transformers pipeline after the transformer: the
 // pooling modes, in the order sentence-transformers concatenates their vectors, and whether a
-// Normalize module follows.
+// Normalize module follows, and whether pooling takes in the prompt's tokens (include_prompt).
 type PoolingConfig struct {
 	Modes     []Pooling
 	Normalize bool
+	// IncludePrompt is false when the pooling module leaves the prompt's tokens out.
+	IncludePrompt bool
 }
 
 // EmbedOptions choose the embedding a batch produces.
@@ -37,6 +39,9 @@ type EmbedOptions struct {
 	Normalize *bool
 	// TruncateDims keeps the first k dimensions (0 = all), before any normalisation.
 	TruncateDims int
+	// PromptLength is the number of leading tokens of every row that belong to the prompt (see
+	// PromptLength); pooling leaves them out when the model's pooling has include_prompt false.
+	PromptLength int
 }
 
 // Resolve turns options into concrete modes and normalisation for this model.
@@ -90,9 +95,17 @@ func (m *Model) Pool(sc *mlx.Scope, e *Encoded, o EmbedOptions) (*mlx.Array, err
 	}
 	B, H := e.p.rows, m.Config.HiddenSize
 	h := sc.AsType(e.LastHidden, mlx.Float32)
-	mask := sc.ExpandDims(e.Mask, 2) // [B, L, 1]
+	mask, first := e.Mask, (*mlx.Array)(nil)
+	if m.Pooling != nil && !m.Pooling.IncludePrompt && o.PromptLength > 0 {
+		mask, first = withoutPrompt(sc, e.p, o.PromptLength)
+	}
+	mask = sc.ExpandDims(mask, 2) // [B, L, 1]
 	var parts []*mlx.Array
 	for _, mode := range modes {
+		if mode == PoolCLS && first != nil {
+			parts = append(parts, sc.Take(sc.Reshape(h, B*e.p.length, H), first, 0))
+			continue
+		}
 		parts = append(parts, poolOne(sc, mode, h, mask, B, H))
 	}
 	out := parts[0]
@@ -124,6 +137,24 @@ func poolOne(sc *mlx.Scope, mode Pooling, h, mask *mlx.Array, B, H int) *mlx.Arr
 		}
 		return sc.Divide(sum, count)
 	}
+}
+
+// withoutPrompt is the pooling mask with each row's first n positions left out, as
+// sentence-transformers' Pooling does with include_prompt false, and the flat index of each row's
+// first pooled token (CLS pooling then takes the first token after the prompt; a row the prompt
+// fills takes its position 0, as sentence-transformers' argmax over an all-zero mask does).
+func withoutPrompt(sc *mlx.Scope, p *padded, n int) (mask, first *mlx.Array) {
+	keep := slices.Clone(p.mask)
+	index := make([]int32, p.rows)
+	for r := range p.rows {
+		row := keep[r*p.length : (r+1)*p.length]
+		clear(row[:min(n, p.length)])
+		index[r] = int32(r * p.length)
+		if at := slices.Index(row, true); at >= 0 {
+			index[r] += int32(at)
+		}
+	}
+	return sc.AsType(sc.FromBool(keep, p.rows, p.length), mlx.Float32), sc.FromInt32(index, p.rows)
 }
 
 // l2Normalize divides each row by max(‖row‖, 1e-12), as torch.nn.functional.normalize.

@@ -64,11 +64,11 @@ func loadPooling(dir string) (*PoolingConfig, error) {
 		case "Normalize":
 			pc.Normalize = true
 		case "Pooling":
-			modes, err := readPoolingModes(filepath.Join(dir, filepath.FromSlash(mod.Path), "config.json"))
+			modes, includePrompt, err := readPoolingModes(filepath.Join(dir, filepath.FromSlash(mod.Path), "config.json"))
 			if err != nil {
 				return nil, err
 			}
-			pc.Modes = modes
+			pc.Modes, pc.IncludePrompt = modes, includePrompt
 		default:
 			return nil, fmt.Errorf("%s: module %q of type %s is not supported (supported: Transformer, Pooling, Normalize)", path, mod.Name, mod.Type)
 		}
@@ -101,40 +101,47 @@ var (
 // and a config with neither means mean pooling (the default of every sentence-transformers
 // version). Legacy booleans that are all false are refused: sentence-transformers 2 to 5 fail on
 // them at the first batch and 6 turns them into mean pooling, so the file has no one meaning.
-func readPoolingModes(path string) ([]Pooling, error) {
+// includePrompt is the config's "include_prompt", true when absent.
+func readPoolingModes(path string) (modes []Pooling, includePrompt bool, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("sentence-transformers pooling: %w", err)
+		return nil, false, fmt.Errorf("sentence-transformers pooling: %w", err)
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	includePrompt = true
+	if v, ok := raw["include_prompt"]; ok {
+		if err := json.Unmarshal(v, &includePrompt); err != nil {
+			return nil, false, fmt.Errorf("%s: field \"include_prompt\": want true or false, got %s", path, v)
+		}
 	}
 	var names []string
 	if mode, ok := raw["pooling_mode"]; ok {
 		if names, err = poolingModeNames(mode); err != nil {
-			return nil, fmt.Errorf("%s: field \"pooling_mode\": %w", path, err)
+			return nil, false, fmt.Errorf("%s: field \"pooling_mode\": %w", path, err)
 		}
 	} else if names, err = legacyPoolingModes(raw, path); err != nil {
-		return nil, err
+		return nil, false, err
 	} else if names == nil {
 		names = []string{"mean"}
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no pooling mode is enabled; set \"pooling_mode\" (cls, max, mean or mean_sqrt_len_tokens)", path)
+		return nil, false, fmt.Errorf("%s: no pooling mode is enabled; set \"pooling_mode\" (cls, max, mean or mean_sqrt_len_tokens)", path)
 	}
-	modes := make([]Pooling, len(names))
+	modes = make([]Pooling, len(names))
 	for i, name := range names {
 		mode, known := stModeNames[name]
 		switch {
 		case !known:
-			return nil, fmt.Errorf("%s: field \"pooling_mode\": unknown mode %q (sentence-transformers has cls, max, mean, mean_sqrt_len_tokens, weightedmean and lasttoken)", path, name)
+			return nil, false, fmt.Errorf("%s: field \"pooling_mode\": unknown mode %q (sentence-transformers has cls, max, mean, mean_sqrt_len_tokens, weightedmean and lasttoken)", path, name)
 		case mode == "":
-			return nil, fmt.Errorf("%s: pooling mode %s is not supported (supported: cls, max, mean, mean_sqrt_len_tokens)", path, name)
+			return nil, false, fmt.Errorf("%s: pooling mode %s is not supported (supported: cls, max, mean, mean_sqrt_len_tokens)", path, name)
 		}
 		modes[i] = mode
 	}
-	return modes, nil
+	return modes, includePrompt, nil
 }
 
 // poolingModeNames decodes "pooling_mode": a mode name or a list of mode names.
