@@ -134,6 +134,10 @@ func (d *decoder) decodeField(key, val *yaml.Node, f reflect.Value, s fieldSpec,
 		if str, ok := d.decodeString(val, f.Type(), path); ok {
 			d.setString(val, f, s, path, str)
 		}
+	case reflect.Pointer:
+		v := reflect.New(f.Type().Elem())
+		d.decodeField(key, val, v.Elem(), s, path)
+		f.Set(v)
 	case reflect.Int:
 		d.decodeInt(val, f, s, path)
 	case reflect.Bool:

@@ -20,7 +20,8 @@ const hashVersion = "bertbatch-job v1"
 // Hub model is recorded separately in the output manifest.
 //
 // The hashed text is hashVersion followed by one "path=value" line per hashed field in declaration order, with
-// strings quoted as Go literals, lists as [a,b] of quoted strings, and numbers and booleans as written.
+// strings quoted as Go literals, lists as [a,b] of quoted strings, numbers and booleans as written, and an
+// optional field the file leaves out as null.
 func (j *Job) Hash() string {
 	sum := sha256.Sum256([]byte(j.Canonical()))
 	return hex.EncodeToString(sum[:])
@@ -51,6 +52,11 @@ func writeHashed(b *strings.Builder, v reflect.Value, prefix string) {
 
 func hashValue(f reflect.Value) string {
 	switch f.Kind() {
+	case reflect.Pointer:
+		if f.IsNil() {
+			return "null"
+		}
+		return hashValue(f.Elem())
 	case reflect.String:
 		return strconv.Quote(f.String())
 	case reflect.Int:

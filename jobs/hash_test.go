@@ -23,6 +23,8 @@ input.attention_mask_column="attention_mask"
 input.token_type_ids_column="token_type_ids"
 input.text_column=""
 input.text_pair_column=""
+input.prompt_name=""
+input.prompt=null
 input.passthrough=[]
 output.embedding_column="embedding"
 output.pooling="model"
@@ -69,6 +71,13 @@ func TestHashCoversOutputFields(t *testing.T) {
 
 func mutate(f reflect.Value) {
 	switch f.Kind() {
+	case reflect.Pointer:
+		v := reflect.New(f.Type().Elem())
+		if !f.IsNil() {
+			v.Elem().Set(f.Elem())
+			mutate(v.Elem())
+		}
+		f.Set(v)
 	case reflect.String:
 		f.SetString(f.String() + "x")
 	case reflect.Int:
@@ -77,6 +86,28 @@ func mutate(f reflect.Value) {
 		f.SetBool(!f.Bool())
 	case reflect.Slice:
 		f.Set(reflect.Append(f, reflect.ValueOf("x")))
+	}
+}
+
+// TestHashPrompt checks that the three ways of choosing a prompt hash apart: the model's default (neither field),
+// no prompt at all (prompt: ""), and a named prompt.
+func TestHashPrompt(t *testing.T) {
+	jobs := map[string]string{
+		"default":   "model: {ref: org/m}\ninput: {paths: [d], text_column: t}\noutput: {dir: o}\n",
+		"none":      "model: {ref: org/m}\ninput: {paths: [d], text_column: t, prompt: \"\"}\noutput: {dir: o}\n",
+		"named":     "model: {ref: org/m}\ninput: {paths: [d], text_column: t, prompt_name: query}\noutput: {dir: o}\n",
+		"literal":   "model: {ref: org/m}\ninput: {paths: [d], text_column: t, prompt: query}\noutput: {dir: o}\n",
+		"two lines": "model: {ref: org/m}\ninput: {paths: [d], text_column: t, prompt: \"q\\ny\"}\noutput: {dir: o}\n",
+	}
+	seen := map[string]string{}
+	for name, src := range jobs {
+		t.Run(name, func(t *testing.T) {
+			h := mustParse(t, src).Hash()
+			if other, dup := seen[h]; dup {
+				t.Errorf("hashes the same as %s", other)
+			}
+			seen[h] = name
+		})
 	}
 }
 

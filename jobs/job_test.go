@@ -145,8 +145,11 @@ func TestFieldTags(t *testing.T) {
 			if s.required && s.hasDefault {
 				t.Errorf("%s: required and defaulted", path)
 			}
-			if !s.required && !s.hasDefault && ft.Kind() != reflect.Struct && s.pathKind == "" {
+			if !s.required && !s.hasDefault && ft.Kind() != reflect.Struct && ft.Kind() != reflect.Pointer && s.pathKind == "" {
 				t.Errorf("%s: optional without a default", path)
+			}
+			if ft.Kind() == reflect.Pointer && (s.hasDefault || s.required || ft.Elem().Kind() != reflect.String) {
+				t.Errorf("%s: a pointer field must be an optional *string without a default", path)
 			}
 			if s.pathKind != "" && s.pathKind != "ref" && s.pathKind != "dir" && s.pathKind != "glob" {
 				t.Errorf("%s: unknown path kind %q", path, s.pathKind)
@@ -163,7 +166,7 @@ func TestFieldTags(t *testing.T) {
 			switch ft.Kind() {
 			case reflect.Struct:
 				walk(ft, path)
-			case reflect.String, reflect.Int, reflect.Bool:
+			case reflect.String, reflect.Int, reflect.Bool, reflect.Pointer:
 			case reflect.Slice:
 				if ft.Elem().Kind() != reflect.String {
 					t.Errorf("%s: lists must hold strings", path)

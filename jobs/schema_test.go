@@ -80,6 +80,12 @@ func compareObject(t *testing.T, path string, n *schemaNode, rt reflect.Type) {
 
 func compareField(t *testing.T, path string, n *schemaNode, s fieldSpec, ft reflect.Type) {
 	t.Helper()
+	if ft.Kind() == reflect.Pointer {
+		if s.hasDefault || n.Default != nil {
+			t.Errorf("%s: an optional (pointer) field has no default, in the parser or the schema", path)
+		}
+		ft = ft.Elem()
+	}
 	if n.Description == "" {
 		t.Errorf("%s: no description", path)
 	}

@@ -9,6 +9,9 @@ package jobs
 //	path:"kind"       env expansion and path resolution: ref (model reference), dir (a folder), glob (files, globs, folders)
 //	hash:"-"          the field does not change output contents and is left out of Job.Hash
 //
+// A *string field is optional with no default: nil when the file leaves it out, so that a job can tell an
+// absent field from an empty one.
+//
 // Enumerated fields have a named string type whose enumValues method lists the accepted spellings.
 
 // Job is one validated job file with every default applied. See the package doc for its invariants.
@@ -66,6 +69,11 @@ type Input struct {
 	TextColumn string `yaml:"text_column,omitempty" default:""`
 	// TextPairColumn holds the second text of a pair (cross-encoders, pair classifiers).
 	TextPairColumn string `yaml:"text_pair_column,omitempty" default:""`
+	// PromptName names a prompt of the model (config_sentence_transformers.json) prepended to every text.
+	PromptName string `yaml:"prompt_name,omitempty" default:""`
+	// Prompt is a literal text prepended to every text; "" applies no prompt, not even the model's default.
+	// Nil (absent) with an empty PromptName applies the model's default prompt, if it has one.
+	Prompt *string `yaml:"prompt,omitempty"`
 	// Passthrough lists columns copied to the output unchanged, in this order.
 	Passthrough []string `yaml:"passthrough" default:"[]"`
 }

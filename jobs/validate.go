@@ -95,6 +95,7 @@ func (d *decoder) checkInput(in *Input) {
 	} else {
 		d.checkTokenInput(in)
 	}
+	d.checkPrompt(in)
 	seen := map[string]int{}
 	for i, c := range in.Passthrough {
 		if first, dup := seen[c]; dup && c != "" {
@@ -102,6 +103,27 @@ func (d *decoder) checkInput(in *Input) {
 			continue
 		}
 		seen[c] = i
+	}
+}
+
+// checkPrompt checks input.prompt_name and input.prompt: one or the other, for embeddings of text. Which
+// names a model has is known only once it is loaded (stages refuses a name the model lacks).
+func (d *decoder) checkPrompt(in *Input) {
+	name, text := d.path(&in.PromptName), d.path(&in.Prompt)
+	if d.has(&in.PromptName) && in.PromptName == "" {
+		d.at(&in.PromptName, "must not be empty; leave it out for the model's default prompt, or write %s: \"\" for no prompt", fieldName(text))
+	}
+	if d.has(&in.PromptName) && d.has(&in.Prompt) {
+		d.at(&in.Prompt, "cannot be combined with %s; give a prompt's name or its text, not both", name)
+	}
+	for _, f := range []any{&in.PromptName, &in.Prompt} {
+		switch {
+		case !d.has(f):
+		case in.TextColumn == "":
+			d.at(f, "applies to text input only (set %s)", d.path(&in.TextColumn))
+		case d.job.Model.Head != HeadNone:
+			d.at(f, "applies to embeddings, but %s is %s; remove it", d.path(&d.job.Model.Head), d.job.Model.Head)
+		}
 	}
 }
 
