@@ -23,6 +23,7 @@ type loaded struct {
 	snap      *hub.Snapshot
 	model     *bert.Model
 	tokenizer tokenizer.Tokenizer // nil unless the job reads text
+	prompt    string              // prepended to every text (input.prompt_name, input.prompt or the model's default)
 	commit    string              // Hub commit, or "sha256:…" of a local folder's files
 	device    mlx.DeviceType
 }
@@ -73,6 +74,10 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 			m.Close()
 			return nil, err
 		}
+		if l.prompt, err = jobPrompt(job, m, logf); err != nil {
+			m.Close()
+			return nil, err
+		}
 	}
 	if l.commit == "" {
 		if l.commit, err = folderHash(snap.Dir, snap.Files); err != nil {
@@ -81,6 +86,30 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 		}
 	}
 	return l, nil
+}
+
+// jobPrompt is the prompt a text job prepends, chosen as sentence-transformers does: input.prompt as
+// written, else the model's prompt named by input.prompt_name, else the model's default prompt (for
+// embeddings: a classification head runs the text as given).
+func jobPrompt(job *jobs.Job, m *bert.Model, logf func(string, ...any)) (string, error) {
+	in := job.Input
+	var prompt, from string
+	switch {
+	case in.Prompt != nil:
+		prompt, from = *in.Prompt, "input.prompt"
+	case in.PromptName != "":
+		text, err := m.Prompts.Text(in.PromptName)
+		if err != nil {
+			return "", fmt.Errorf("input.prompt_name: model %s: %w", job.Model.Ref, err)
+		}
+		prompt, from = text, fmt.Sprintf("the model's prompt %q", in.PromptName)
+	case m.Prompts.Default != "" && job.Model.Head == jobs.HeadNone:
+		prompt, from = m.Prompts.DefaultText(), fmt.Sprintf("the model's default prompt %q (input.prompt: \"\" turns it off)", m.Prompts.Default)
+	}
+	if prompt != "" {
+		logf("prompt %q prepended to every text: %s", prompt, from)
+	}
+	return prompt, nil
 }
 
 // folderHash identifies a local model folder by the content of the files a job reads.

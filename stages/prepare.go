@@ -17,6 +17,7 @@ type preparer struct {
 	job       *jobs.Job
 	ds        *dataset.Dataset
 	tokenizer tokenizer.Tokenizer
+	prompt    string // prepended to every text (to the first of a pair), as sentence-transformers does
 	vocab     int
 	types     int // token type vocabulary (0: the model has none and ignores them)
 	maxLength int
@@ -144,7 +145,7 @@ func (p *preparer) fromText(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
 	}
 	inputs := make([]tokenizer.Input, len(texts.Values))
 	for i, text := range texts.Values {
-		inputs[i].Text = text
+		inputs[i].Text = p.prompt + text
 		if pairs != nil {
 			inputs[i].Pair = &pairs.Values[i]
 		}

@@ -208,6 +208,9 @@ func (r *run) outputs() (dim int, classify bool, err error) {
 		return m.NumLabels(), true, nil
 	}
 	r.embed = bert.EmbedOptions{Pooling: bert.Pooling(r.job.Output.Pooling), TruncateDims: r.job.Output.TruncateDims}
+	if r.lm.prompt != "" {
+		r.embed.PromptLength = bert.PromptLength(r.lm.tokenizer, r.lm.prompt, r.maxLength)
+	}
 	switch r.job.Output.Normalize {
 	case jobs.NormalizeOn:
 		t := true
@@ -271,7 +274,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 // read emits the rows of every piece of input no earlier run committed, the piece on its first
 // item (an item without a row when the piece has no good rows).
 func (r *run) read(ctx context.Context, done finished, emit func(item) error) error {
-	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, vocab: r.lm.model.Config.VocabSize,
+	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, prompt: r.lm.prompt, vocab: r.lm.model.Config.VocabSize,
 		types: r.lm.model.Config.TypeVocabSize, maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
 		fileIndex: map[string]int{}, done: done, stats: &r.stats}
 	for i, f := range r.ds.Files() {
