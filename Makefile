@@ -121,6 +121,7 @@ fuzz: $(STAMP) ## Run each fuzz target for FUZZTIME (default 200000x).
 
 references: $(REF_STAMP) ## Regenerate golden files with transformers/sentence-transformers.
 	.venv-ref/bin/python testdata/gen_models.py
+	.venv-ref/bin/python testdata/gen_prompts.py
 
 # .venv-ref holds the reference implementations (torch, transformers, sentence-transformers).
 $(REF_STAMP): python/requirements-reference.txt python/requirements-test.txt
