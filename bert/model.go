@@ -80,10 +80,10 @@ func LoadDir(dir string, opts Options) (*Model, error) {
 		}
 	}
 	m := &Model{Config: cfg, Dir: dir, dtype: opts.Dtype, Head: opts.Head, MaxLength: cfg.MaxSequenceLength()}
-	if m.Pooling, err = loadPooling(dir); err != nil {
+	if m.Pooling, err = LoadPooling(dir); err != nil {
 		return nil, err
 	}
-	if m.Prompts, err = loadPrompts(dir); err != nil {
+	if m.Prompts, err = LoadPrompts(dir); err != nil {
 		return nil, err
 	}
 	if n, err := loadMaxSeqLength(dir); err != nil {

@@ -55,9 +55,9 @@ func (p Prompts) DefaultText() string { return p.Texts[p.Default] }
 // stConfigName is the file sentence-transformers keeps a model's prompts in.
 const stConfigName = "config_sentence_transformers.json"
 
-// loadPrompts reads config_sentence_transformers.json; no prompts when the file is absent. As in
-// sentence-transformers, a default_prompt_name that names no prompt is an error.
-func loadPrompts(dir string) (Prompts, error) {
+// LoadPrompts reads a model folder's config_sentence_transformers.json; no prompts when the file
+// is absent. As in sentence-transformers, a default_prompt_name that names no prompt is an error.
+func LoadPrompts(dir string) (Prompts, error) {
 	path := filepath.Join(dir, stConfigName)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -35,7 +35,7 @@ func TestLoadPrompts(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got, err := loadPrompts(dir)
+			got, err := LoadPrompts(dir)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)

@@ -49,9 +49,9 @@ func readModules(dir string) ([]stModule, error) {
 	return mods, nil
 }
 
-// loadPooling reads modules.json and the pooling module's config; nil when the folder is not a
+// LoadPooling reads modules.json and the pooling module's config; nil when the folder is not a
 // sentence-transformers model.
-func loadPooling(dir string) (*PoolingConfig, error) {
+func LoadPooling(dir string) (*PoolingConfig, error) {
 	mods, err := readModules(dir)
 	if mods == nil || err != nil {
 		return nil, err

@@ -157,6 +157,9 @@ func inspectModel(ctx context.Context, ref string, opts hub.Options, w, stderr i
 	}
 	fmt.Fprintln(w)
 	describeTokenizer(w, snap.Dir)
+	if err := describeSentenceTransformers(w, snap.Dir); err != nil {
+		return err
+	}
 	fmt.Fprintln(w, "files:")
 	for _, f := range snap.Files {
 		fmt.Fprintf(w, "  %s\n", f)
@@ -185,4 +188,45 @@ func describeTokenizer(w io.Writer, dir string) {
 	for _, c := range info.Components {
 		fmt.Fprintf(w, "  %s\n", c)
 	}
+}
+
+// describeSentenceTransformers prints the model's sentence-transformers pooling and its prompts, the
+// names a job's input.prompt_name may give.
+func describeSentenceTransformers(w io.Writer, dir string) error {
+	pc, err := bert.LoadPooling(dir)
+	if err != nil {
+		return err
+	}
+	if pc != nil {
+		modes := make([]string, len(pc.Modes))
+		for i, m := range pc.Modes {
+			modes[i] = string(m)
+		}
+		line := "pooling: " + strings.Join(modes, " + ")
+		if pc.Normalize {
+			line += ", normalized"
+		}
+		if !pc.IncludePrompt {
+			line += ", prompt tokens left out (include_prompt false)"
+		}
+		fmt.Fprintln(w, line)
+	}
+	prompts, err := bert.LoadPrompts(dir)
+	if err != nil {
+		return err
+	}
+	names := prompts.Names()
+	if len(names) == 0 {
+		fmt.Fprintln(w, "prompts: none")
+		return nil
+	}
+	def := "no default"
+	if prompts.Default != "" {
+		def = fmt.Sprintf("default %s", prompts.Default)
+	}
+	fmt.Fprintf(w, "prompts (input.prompt_name; %s):\n", def)
+	for _, name := range names {
+		fmt.Fprintf(w, "  %s: %q\n", name, prompts.Texts[name])
+	}
+	return nil
 }

@@ -17,9 +17,12 @@ func TestInspectModelArchitecture(t *testing.T) {
 		model string
 		want  []string
 	}{
-		{"tiny-bert", []string{"architecture: bert\n", "positions from 0", "2 token type(s)"}},
+		{"tiny-bert", []string{"architecture: bert\n", "positions from 0", "2 token type(s)", "pooling: mean, normalized\n", "prompts: none\n"}},
+		{"tiny-bert-prompts", []string{"pooling: mean, normalized, prompt tokens left out (include_prompt false)\n",
+			"prompts (input.prompt_name; default query):\n  passage: \"passage: \"\n  plain: \"\"\n  query: \"query: \"\n"}},
 		{"tiny-distilbert", []string{"architecture: distilbert\n", "no token types (token_type_ids are ignored)"}},
-		{"tiny-roberta", []string{"architecture: roberta\n", "positions from padding_idx+1 = 2 (pad id 1), rows up to 128 tokens", "1 token type(s)"}},
+		{"tiny-roberta", []string{"architecture: roberta\n", "positions from padding_idx+1 = 2 (pad id 1), rows up to 128 tokens", "1 token type(s)",
+			"prompts (input.prompt_name; no default):\n  document: \"\"\n  query: \"\"\n"}},
 		{"tiny-xlm-roberta-cls", []string{"architecture: xlm-roberta\n", "labels: 0=anger, 1=joy, 2=sadness"}},
 		{"tiny-mpnet", []string{"architecture: mpnet\n", "no token types", "relative position bias: 32 buckets, max distance 128"}},
 		{"tiny-modernbert", []string{"architecture: modernbert\n", "no token types",
