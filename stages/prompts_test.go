@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -112,6 +113,57 @@ func TestPromptNameUnknown(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
 				t.Errorf("the output folder was created (stat: %v)", err)
+			}
+		})
+	}
+}
+
+// TestPromptTokens checks the token ids a prompted job feeds the model against Hugging Face
+// tokenizers given the prompt written in front of the text: of the first text only for pairs, as
+// sentence-transformers prepends it, with the prompt counted towards max_length.
+func TestPromptTokens(t *testing.T) {
+	const n = 12
+	tests := []struct {
+		name, input, prompt string
+		pair                bool
+	}{
+		{name: "default prompt", prompt: "query: "},
+		{name: "named prompt, pairs", input: ", text_pair_column: p, prompt_name: passage", prompt: "passage: ", pair: true},
+		{name: "literal prompt", input: `, prompt: "water people: "`, prompt: "water people: "},
+		{name: "default turned off", input: `, prompt: ""`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			first, second := texts(7, n, 14), texts(8, n, 6)
+			first[3] = strings.Repeat("water people first ", 12)
+			cols := new(columns).strs("q", first)
+			var pairs []string
+			if tt.pair {
+				cols.strs("p", second)
+				pairs = second
+			}
+			in := filepath.Join(dir, "in.parquet")
+			cols.write(t, in, 6)
+			model := modelDir(t, "tiny-bert-prompts")
+			job := loadJob(t, dir, fmt.Sprintf(`
+model: {ref: %s}
+input: {paths: [in.parquet], text_column: q%s}
+output: {dir: out, write_token_ids: true}
+batching: {max_length: 24, max_batch_size: 4}
+`, model, tt.input))
+			mustRun(t, job)
+			prompted := make([]string, n)
+			for i, text := range first {
+				prompted[i] = tt.prompt + text
+			}
+			py := readback(t, pyRequest{Out: filepath.Join(dir, "out"),
+				Tokenize: &pyTokenize{Model: model, Texts: prompted, Pairs: pairs, MaxLength: 24}})
+			ids := readOutput(t, filepath.Join(dir, "out")).lists(t, "input_ids")
+			for i := range n {
+				if !slices.Equal(ids[i], py.TokenIDs[i]) {
+					t.Errorf("row %d: ids %v; tokenizers gives %v for %q", i, ids[i], py.TokenIDs[i], prompted[i])
+				}
 			}
 		})
 	}
