@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// promptGolden is testdata/golden/prompts.json, written by testdata/gen_prompts.py from
+// promptGolden is stages/testdata/prompts.json, written by testdata/gen_prompts.py from
 // SentenceTransformer.encode.
 type promptGolden struct {
 	MinCosine float64 `json:"min_cosine"`
@@ -27,7 +27,7 @@ type promptGolden struct {
 // false, choosing the prompt by name, by text, by the model's default or not at all, and compares
 // every embedding with sentence-transformers'.
 func TestPromptsMatchSentenceTransformers(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "prompts.json"))
+	data, err := os.ReadFile(filepath.Join("testdata", "prompts.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 """Writes the prompt fixtures: tiny models with sentence-transformers prompts and include_prompt false
-(testdata/models/*-prompts/), and what SentenceTransformer.encode gives for them (testdata/golden/prompts.json).
+(testdata/models/*-prompts/), and what SentenceTransformer.encode gives for them (stages/testdata/prompts.json).
 
 Run through `make references` after gen_models.py (.venv-ref/bin/python testdata/gen_prompts.py): each model is a
 copy of a tiny model gen_models.py wrote, with "prompts" and "default_prompt_name" added to
@@ -25,7 +25,7 @@ import refjson  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "models")
-GOLDEN = os.path.join(HERE, "golden")
+GOLDEN = os.path.join(HERE, "..", "stages", "testdata")
 
 PROMPTS = {"query": "query: ", "passage": "passage: ", "plain": ""}
 DEFAULT = "query"
