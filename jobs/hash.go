@@ -10,7 +10,7 @@ import (
 )
 
 // hashVersion starts the hashed text; change it whenever the canonical form below changes.
-const hashVersion = "bertbatch-job v1"
+const hashVersion = "bertbatch-job v2"
 
 // Hash returns a stable hex SHA-256 of everything in the job that changes the contents of output rows: the
 // model (ref, revision, dtype, device, head), the columns read and written, pooling, normalisation, truncation,

@@ -12,7 +12,7 @@ const minimalJob = "model: {ref: org/m}\ninput: {paths: [d]}\noutput: {dir: o}\n
 // TestHashCanonicalForm pins the hashed text of a minimal job, written out by hand from the documented form, so
 // that any change to what the hash covers is deliberate (and bumps hashVersion).
 func TestHashCanonicalForm(t *testing.T) {
-	const canonical = `bertbatch-job v1
+	const canonical = `bertbatch-job v2
 model.ref="org/m"
 model.revision="main"
 model.dtype="float32"
