@@ -159,7 +159,11 @@ batching: {max_length: 24, max_batch_size: 4}
 			}
 			py := readback(t, pyRequest{Out: filepath.Join(dir, "out"),
 				Tokenize: &pyTokenize{Model: model, Texts: prompted, Pairs: pairs, MaxLength: 24}})
-			ids := readOutput(t, filepath.Join(dir, "out")).lists(t, "input_ids")
+			got := readOutput(t, filepath.Join(dir, "out"))
+			if p, ok := got.kv["bertbatch.prompt"]; p != tt.prompt || ok != (tt.prompt != "") {
+				t.Errorf("metadata bertbatch.prompt = %q (present %v), want %q", p, ok, tt.prompt)
+			}
+			ids := got.lists(t, "input_ids")
 			for i := range n {
 				if !slices.Equal(ids[i], py.TokenIDs[i]) {
 					t.Errorf("row %d: ids %v; tokenizers gives %v for %q", i, ids[i], py.TokenIDs[i], prompted[i])

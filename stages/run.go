@@ -337,6 +337,13 @@ func (r *run) metadata() map[string]string {
 		if r.job.Output.Pooling == jobs.PoolingModel && r.lm.model.Pooling != nil {
 			m["bertbatch.pooling"] = fmt.Sprintf("model (%v)", r.lm.model.Pooling.Modes)
 		}
+		if r.lm.prompt != "" {
+			// The prompt the job or the model's default chose, and how many of its tokens pooling left out.
+			m["bertbatch.prompt"] = r.lm.prompt
+			if r.lm.model.Pooling != nil && !r.lm.model.Pooling.IncludePrompt {
+				m["bertbatch.prompt_tokens_not_pooled"] = strconv.Itoa(r.embed.PromptLength)
+			}
+		}
 		if r.job.Output.Normalize == jobs.NormalizeModel {
 			// What "model" resolved to: whether the vectors have unit length.
 			m["bertbatch.normalize"] = fmt.Sprintf("model (%t)", r.lm.model.Pooling != nil && r.lm.model.Pooling.Normalize)
