@@ -79,12 +79,12 @@ def make_folder(base):
     return dst
 
 
-def encode(folder, case):
+def encode(folder, case, include_prompt=False):
     model = SentenceTransformer(folder, device="cpu")
     model.eval()
     pooling = model[1]
-    if pooling.include_prompt:
-        raise RuntimeError(f"{folder}: include_prompt was not read as false")
+    if pooling.include_prompt != include_prompt:
+        raise RuntimeError(f"{folder}: include_prompt read as {pooling.include_prompt}, want {include_prompt}")
     if "pooling" in case:
         pooling.pooling_mode = case["pooling"]
     with torch.no_grad():
@@ -114,6 +114,10 @@ def main():
                     raise RuntimeError(f"{base}: {case['name']} differs from no prompt")
             cases.append({"name": case["name"], "job": case["job"], "embeddings": refjson.f32(got)})
         golden["models"][os.path.basename(folder)] = cases
+    # The unmodified tiny-bert (no prompts, include_prompt true): a literal prompt is embedded with the rest.
+    case = {"name": "literal prompt, pooled", "job": {"prompt": "water people: "}, "encode": {"prompt": "water people: "}}
+    got = encode(os.path.join(MODELS, "tiny-bert"), case, include_prompt=True)
+    golden["models"]["tiny-bert"] = [{"name": case["name"], "job": case["job"], "embeddings": refjson.f32(got)}]
     refjson.write(os.path.join(GOLDEN, "prompts.json"), golden)
 
 
