@@ -104,9 +104,9 @@ test-short: $(STAMP) ## Run the fast tests only.
 demo: build model ## Run jobs/embed.yaml end to end on the packaged model and a sample dataset.
 	BERTBATCH_MODEL_DIR="$(MODEL_DIR)" ./bin/bertbatch run jobs/embed.yaml
 
-bench: build model tokenizers $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
+bench: build model mpnet tokenizers $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
 	$(GOENV) go build -o bin/bertbench ./bench/bertbench
-	$(GOENV) bench/run.sh
+	$(GOENV) BERTBATCH_MPNET_DIR="$(MPNET_DIR)" bench/run.sh
 
 wheel: $(STAMP) $(WHEEL_STAMP) ## Build dist/bertbatch-<version>-py3-none-<platform>.whl: the binary, its launcher, MLX pinned.
 	scripts/wheel.sh "$(PY)" "$(WHEEL_TOOLS)/bin/python" dist "$(VERSION)"
