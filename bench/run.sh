@@ -3,19 +3,22 @@
 # markdown tables (bench/report.py). Results land in bench/results/<time>/ (git-ignored).
 #
 # Knobs: BENCH_ROWS (token-workload rows, default 2000), BENCH_THREADS (default: all cores),
-# BENCH_LARGE_ROWS (rows for bert-base/bert-large shapes, default 64), BENCH_RSS_ROWS (default
-# "100000 1000000"), BENCH_SKIP (space-separated step names to skip: blas peers shapes rss tokenizer),
+# BENCH_LARGE_ROWS (rows for bert-base/bert-large shapes, default 64), BENCH_MPNET_ROWS (texts for
+# all-mpnet-base-v2, default 256), BENCH_RSS_ROWS (default "100000 1000000"), BENCH_SKIP (space-separated
+# step names to skip: blas peers mpnet shapes rss tokenizer),
 # BENCH_QUANT=1 (also time 8-bit weights and their cosine against float32).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BERTBATCH_PYTHON:?run through make bench}" "${BERTBATCH_MODEL_DIR:?run through make bench}"
+: "${BERTBATCH_MPNET_DIR:?run through make bench}"
 out=${BENCH_OUT:-bench/results/$(date -u +%Y%m%d-%H%M%S)}
 rows=${BENCH_ROWS:-2000}
 threads=${BENCH_THREADS:-$(nproc)}
 large_rows=${BENCH_LARGE_ROWS:-64}
+mpnet_rows=${BENCH_MPNET_ROWS:-256}
 rss_rows=${BENCH_RSS_ROWS:-100000 1000000}
 skip=" ${BENCH_SKIP:-} "
-py=$BERTBATCH_PYTHON ref=.venv-ref/bin/python model=$BERTBATCH_MODEL_DIR
+py=$BERTBATCH_PYTHON ref=.venv-ref/bin/python model=$BERTBATCH_MODEL_DIR mpnet=$BERTBATCH_MPNET_DIR
 res=$out/results.jsonl
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -77,6 +80,18 @@ if want peers; then
   "$ref" bench/peer_torch.py "$out/work/tokens.parquet" "$threads" 32 "$model" >>"$res"
   "$py" bench/peer_mlx.py "$model" "$out/work/tokens.parquet" 32 >>"$res"
   "$py" bench/peer_mlx.py "$model" "$out/work/texts.parquet" 32 >>"$res"
+fi
+
+# all-mpnet-base-v2 (bert-base's shape, 12 layers of 768) on the first texts of the same workload.
+if want mpnet; then
+  log "all-mpnet-base-v2 end to end beside sentence-transformers encode, $mpnet_rows texts"
+  "$py" - "$out/work/texts.parquet" "$out/work/texts_mpnet.parquet" "$mpnet_rows" <<'PY'
+import sys
+import pyarrow.parquet as pq
+pq.write_table(pq.read_table(sys.argv[1]).slice(0, int(sys.argv[3])), sys.argv[2])
+PY
+  e2e mpnet "$(job mpnet "$mpnet" "$out/work/texts_mpnet.parquet" "text_column: text, passthrough: [id]")"
+  want peers && "$ref" bench/peer_st.py "$mpnet" "$out/work/texts_mpnet.parquet" "$threads" >>"$res"
 fi
 
 head -n "$large_rows" "$out/work/lengths.txt" >"$out/work/lengths_large.txt"
