@@ -233,3 +233,44 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("after a cancelled call: %v", err)
 	}
 }
+
+// A Hub id is fetched into the cache once; opened again offline it makes no request, and a
+// revision pinned to the commit is found there too.
+func TestHubCache(t *testing.T) {
+	fake := hubtest.New(t)
+	commit := fake.AddModel("org/tiny-bert", tinyBertFiles()...)
+	cache := t.TempDir()
+	ctx := context.Background()
+	online := embed.WithHubOptions(hub.Options{Endpoint: fake.URL})
+	m, err := embed.Open(ctx, "org/tiny-bert", online, embed.WithCacheDir(cache))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if got := m.Snapshot().Commit; got != commit {
+		t.Fatalf("commit %s, want %s", got, commit)
+	}
+	before := fake.Count()
+	for _, tc := range []struct {
+		name string
+		opts []embed.Option
+	}{
+		{"offline", []embed.Option{embed.WithOffline(true)}},
+		{"pinned commit", []embed.Option{embed.WithRevision(commit)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := append([]embed.Option{online, embed.WithCacheDir(cache)}, tc.opts...)
+			m, err := embed.Open(ctx, "org/tiny-bert", opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			if _, err := m.Encode(ctx, []string{"hello"}); err != nil {
+				t.Fatal(err)
+			}
+			if n := fake.Count() - before; n != 0 {
+				t.Fatalf("%d requests to the Hub", n)
+			}
+		})
+	}
+}
