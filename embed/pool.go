@@ -94,21 +94,7 @@ func (m *Model) runRows(ctx context.Context, b *bert.Batch, run work) ([]any, er
 	if n == 0 {
 		return nil, nil
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, c int) bool { return len(b.InputIDs[order[a]]) > len(b.InputIDs[order[c]]) })
-	var groups [][]int
-	for start := 0; start < n; {
-		longest := len(b.InputIDs[order[start]])
-		end := start + 1
-		for end < n && (end-start+1)*longest <= m.cfg.maxTokens {
-			end++
-		}
-		groups = append(groups, order[start:end])
-		start = end
-	}
+	groups := groupRows(b.InputIDs, m.cfg.maxTokens)
 	tasks := make([]*task, len(groups))
 	for g, idx := range groups {
 		tasks[g] = &task{ctx: ctx, batch: subBatch(b, idx), run: run, done: make(chan taskResult, 1)}
@@ -131,6 +117,28 @@ func (m *Model) runRows(ctx context.Context, b *bert.Batch, run work) ([]any, er
 		}
 	}
 	return out, nil
+}
+
+// groupRows splits rows into groups of row indices, longest rows first, each group's rows ×
+// longest row within budget (a row longer than the budget is a group alone).
+func groupRows(rows [][]int32, budget int) [][]int {
+	n := len(rows)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, c int) bool { return len(rows[order[a]]) > len(rows[order[c]]) })
+	var groups [][]int
+	for start := 0; start < n; {
+		longest := len(rows[order[start]])
+		end := start + 1
+		for end < n && (end-start+1)*longest <= budget {
+			end++
+		}
+		groups = append(groups, order[start:end])
+		start = end
+	}
+	return groups
 }
 
 // subBatch is the rows idx of b, in that order.
