@@ -5,7 +5,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/bertbatch/bertbatch/bert"
 	"github.com/bertbatch/bertbatch/mlx"
@@ -83,4 +86,68 @@ func BenchmarkEncodeTokens(b *testing.B) {
 		}
 		b.ReportMetric(float64(tokens*b.N)/b.Elapsed().Seconds(), "tokens/s")
 	})
+}
+
+// BenchmarkFacadeOverhead runs the engine directly (on the benchmark's own locked thread and
+// stream) and the facade (one worker) alternately on the same rows, so that machine load falls on
+// both alike, and reports the median of the per-pair ratios as overhead-%.
+func BenchmarkFacadeOverhead(b *testing.B) {
+	ctx := context.Background()
+	m, err := Open(ctx, benchModel(), WithWorkers(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	rows := benchRows(m.eng.Config.VocabSize)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	s, err := mlx.NewStream(CPU)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	o := m.embedOptions()
+	engine := func() error {
+		for _, g := range groupRows(rows, m.cfg.maxTokens) {
+			sc := mlx.NewScope(s)
+			_, err := m.eng.Embed(sc, subBatch(&bert.Batch{InputIDs: rows}, g), o)
+			sc.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	facade := func() error { _, err := m.EncodeTokens(ctx, rows, nil, nil); return err }
+	timed := func(f func() error) time.Duration {
+		start := time.Now()
+		if err := f(); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	timed(engine) // warm both threads
+	timed(facade)
+	var ratios, eng, fac []float64
+	i := 0
+	for b.Loop() {
+		var e, f time.Duration
+		if i%2 == 0 {
+			e, f = timed(engine), timed(facade)
+		} else {
+			f, e = timed(facade), timed(engine)
+		}
+		i++
+		eng, fac = append(eng, e.Seconds()), append(fac, f.Seconds())
+		ratios = append(ratios, f.Seconds()/e.Seconds())
+	}
+	b.ReportMetric(median(eng)*1e3, "engine-ms")
+	b.ReportMetric(median(fac)*1e3, "facade-ms")
+	b.ReportMetric((median(ratios)-1)*100, "overhead-%")
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
