@@ -11,16 +11,18 @@ import (
 	"sort"
 
 	"github.com/bertbatch/bertbatch/bert"
-	"github.com/bertbatch/bertbatch/bert/autotokenizer"
 	"github.com/bertbatch/bertbatch/bert/tokenizer"
+	"github.com/bertbatch/bertbatch/embed"
 	"github.com/bertbatch/bertbatch/hub"
 	"github.com/bertbatch/bertbatch/jobs"
 	"github.com/bertbatch/bertbatch/mlx"
 )
 
-// loaded is the model of a job: resolved once, loaded once, shared by every worker.
+// loaded is the model of a job: resolved once, loaded once, shared by every worker. It is opened
+// through package embed, the one way to open a model; the job's workers call the engine directly,
+// so the facade starts no worker of its own and closing the engine frees everything.
 type loaded struct {
-	snap      *hub.Snapshot
+	snap      *embed.Snapshot
 	model     *bert.Model
 	tokenizer tokenizer.Tokenizer // nil unless the job reads text
 	prompt    string              // prepended to every text (input.prompt_name, input.prompt or the model's default)
@@ -30,19 +32,8 @@ type loaded struct {
 
 // loadModel resolves the job's model reference and loads it.
 func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf func(string, ...any)) (*loaded, error) {
-	hubOpts.Revision = job.Model.Revision
-	hubOpts.CacheDir = job.Model.CacheDir
-	hubOpts.Offline = hubOpts.Offline || job.Model.Offline
 	if hubOpts.Logf == nil {
 		hubOpts.Logf = logf
-	}
-	snap, err := hub.Resolve(ctx, job.Model.Ref, hubOpts)
-	if err != nil && !job.Model.IsLocal() && ctx.Err() == nil {
-		return nil, fmt.Errorf("model %s (read as a Hub id; a local folder is written ./%s, relative to the job file): %w",
-			job.Model.Ref, job.Model.Ref, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", job.Model.Ref, err)
 	}
 	dtype, err := mlx.ParseDtype(string(job.Model.DType))
 	if err != nil {
@@ -56,11 +47,18 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 	if err != nil {
 		return nil, err
 	}
-	m, err := bert.LoadDir(snap.Dir, bert.Options{Dtype: dtype, Device: device, Head: head,
-		Warn: func(s string) { logf("warning: %s", s) }})
+	em, err := embed.Open(ctx, job.Model.Ref, embed.WithHubOptions(hubOpts),
+		embed.WithRevision(job.Model.Revision), embed.WithCacheDir(job.Model.CacheDir),
+		embed.WithOffline(hubOpts.Offline || job.Model.Offline),
+		embed.WithDType(dtype), embed.WithDevice(device), embed.WithHead(head),
+		embed.WithWarnings(func(s string) { logf("warning: %s", s) }))
 	if err != nil {
+		if !job.Model.IsLocal() && ctx.Err() == nil {
+			return nil, fmt.Errorf("%w (a folder in model.ref is relative to the job file)", err)
+		}
 		return nil, err
 	}
+	m, snap := em.Engine(), em.Snapshot()
 	in := job.Input
 	if !m.UsesTokenTypes() && (in.TextPairColumn != "" || (in.TextColumn == "" && in.TokenTypeIDsColumn != "")) {
 		logf("model %s (%s) has no token type embedding: token_type_ids are ignored, as in transformers", job.Model.Ref, m.Config.Arch)
@@ -70,8 +68,8 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 	}
 	l := &loaded{snap: snap, model: m, commit: snap.Commit, device: device}
 	if job.Input.TextColumn != "" {
-		if l.tokenizer, err = autotokenizer.Load(snap.Dir); err != nil {
-			m.Close()
+		if l.tokenizer, err = em.Tokenizer(); err != nil {
+			em.Close()
 			return nil, err
 		}
 		if l.prompt, err = jobPrompt(job, m, logf); err != nil {
@@ -81,7 +79,7 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 	}
 	if l.commit == "" {
 		if l.commit, err = folderHash(snap.Dir, snap.Files); err != nil {
-			m.Close()
+			em.Close()
 			return nil, err
 		}
 	}

@@ -17,7 +17,7 @@ import (
 	"github.com/bertbatch/bertbatch/bert/autotokenizer"
 	"github.com/bertbatch/bertbatch/bert/checkpoint"
 	"github.com/bertbatch/bertbatch/bert/tokenizer"
-	"github.com/bertbatch/bertbatch/hub"
+	"github.com/bertbatch/bertbatch/embed"
 	"github.com/bertbatch/bertbatch/io/dataset"
 )
 
@@ -50,7 +50,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if looksLikeDataset(target) {
 		err = inspectDataset(target, stdout)
 	} else {
-		err = inspectModel(ctx, target, hub.Options{Revision: *revision, CacheDir: *cacheDir, Offline: *offline}, stdout, stderr)
+		err = inspectModel(ctx, target, stdout, stderr, embed.WithRevision(*revision), embed.WithCacheDir(*cacheDir), embed.WithOffline(*offline))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "bertbatch inspect:", err)
@@ -113,9 +113,9 @@ func inspectDataset(p string, w io.Writer) error {
 	return nil
 }
 
-func inspectModel(ctx context.Context, ref string, opts hub.Options, w, stderr io.Writer) error {
-	opts.Logf = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
-	snap, err := hub.Resolve(ctx, ref, opts)
+func inspectModel(ctx context.Context, ref string, w, stderr io.Writer, opts ...embed.Option) error {
+	opts = append(opts, embed.WithWarnings(func(s string) { fmt.Fprintln(stderr, s) }))
+	snap, err := embed.Resolve(ctx, ref, opts...)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bertbatch/bertbatch/hub"
+	"github.com/bertbatch/bertbatch/embed"
 )
 
 // TestInspectModelArchitecture checks that inspect names each committed model's architecture and
@@ -34,7 +34,7 @@ func TestInspectModelArchitecture(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out, errs bytes.Buffer
-			if err := inspectModel(context.Background(), dir, hub.Options{Offline: true}, &out, &errs); err != nil {
+			if err := inspectModel(context.Background(), dir, &out, &errs, embed.WithOffline(true)); err != nil {
 				t.Fatalf("inspect: %v\n%s", err, errs.String())
 			}
 			for _, w := range tc.want {

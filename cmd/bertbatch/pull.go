@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/bertbatch/bertbatch/hub"
+	"github.com/bertbatch/bertbatch/embed"
 )
 
 func init() {
@@ -45,17 +45,13 @@ func runPull(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	snap, err := hub.Resolve(ctx, refs[0], hub.Options{
-		Revision: *revision,
-		CacheDir: *cacheDir,
-		Offline:  *offline,
-		Logf: func(format string, a ...any) {
-			fmt.Fprintf(stderr, "bertbatch pull: warning: "+format+"\n", a...)
-		},
-	})
+	snap, err := embed.Resolve(ctx, refs[0], embed.WithRevision(*revision), embed.WithCacheDir(*cacheDir),
+		embed.WithOffline(*offline), embed.WithWarnings(func(s string) {
+			fmt.Fprintf(stderr, "bertbatch pull: warning: %s\n", s)
+		}))
 	if err != nil {
 		fmt.Fprintf(stderr, "bertbatch pull: %v\n", err)
-		if errors.Is(err, hub.ErrInvalidReference) {
+		if errors.Is(err, embed.ErrInvalidReference) {
 			return exitUsage
 		}
 		return exitFailed
@@ -64,7 +60,7 @@ func runPull(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func printSnapshot(w io.Writer, snap *hub.Snapshot) {
+func printSnapshot(w io.Writer, snap *embed.Snapshot) {
 	if snap.RepoID != "" {
 		fmt.Fprintf(w, "model     %s\nrevision  %s\ncommit    %s\n", snap.RepoID, snap.Revision, snap.Commit)
 	} else {

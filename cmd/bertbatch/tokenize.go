@@ -14,6 +14,7 @@ import (
 
 	"github.com/bertbatch/bertbatch/bert/autotokenizer"
 	"github.com/bertbatch/bertbatch/bert/tokenizer"
+	"github.com/bertbatch/bertbatch/embed"
 	"github.com/bertbatch/bertbatch/hub"
 )
 
@@ -103,7 +104,7 @@ func tokenizerDir(ctx context.Context, model string) (string, error) {
 		}
 		return ref.LocalDir, nil
 	}
-	snap, err := hub.Resolve(ctx, model, hub.Options{})
+	snap, err := embed.Resolve(ctx, model)
 	if err != nil {
 		return "", fmt.Errorf("--model %s: %w", model, err)
 	}
