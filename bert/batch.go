@@ -36,11 +36,11 @@ func (c *Config) pad(b *Batch) (*padded, error) {
 	if len(b.InputIDs) == 0 {
 		return nil, fmt.Errorf("empty batch")
 	}
+	if err := c.CheckBatch(b); err != nil {
+		return nil, err
+	}
 	L := 0
-	for i, row := range b.InputIDs {
-		if err := c.checkRow(b, i); err != nil {
-			return nil, err
-		}
+	for _, row := range b.InputIDs {
 		L = max(L, len(row))
 	}
 	p := &padded{rows: len(b.InputIDs), length: L, counts: make([]int, len(b.InputIDs))}
@@ -71,42 +71,82 @@ func (c *Config) pad(b *Batch) (*padded, error) {
 	return p, nil
 }
 
+// CheckBatch validates every row of a batch as the engine does before running it: CheckRow, and a
+// length the position table holds. The error is an *InputError naming the first bad row.
+func (c *Config) CheckBatch(b *Batch) error {
+	for i := range b.InputIDs {
+		if err := c.checkRow(b, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkRow validates row i of a batch for the engine: CheckRow, and a length the position table holds.
 func (c *Config) checkRow(b *Batch, i int) error {
-	row := b.InputIDs[i]
-	if len(row) == 0 {
-		return &InputError{Row: i, Field: "input_ids", Msg: "empty token list"}
-	}
-	if len(row) > c.MaxSequenceLength() {
-		return &InputError{Row: i, Field: "input_ids", Msg: fmt.Sprintf("%d tokens, longer than the model's %d positions (max_position_embeddings)", len(row), c.MaxSequenceLength())}
-	}
-	for j, id := range row {
-		if id < 0 || int(id) >= c.VocabSize {
-			return &InputError{Row: i, Field: "input_ids", Msg: fmt.Sprintf("token %d is id %d, outside the vocabulary [0, %d)", j, id, c.VocabSize)}
-		}
-	}
-	if b.TokenTypeIDs != nil && c.UsesTokenTypes() {
-		if i >= len(b.TokenTypeIDs) || len(b.TokenTypeIDs[i]) != len(row) {
-			return &InputError{Row: i, Field: "token_type_ids", Msg: "length differs from input_ids"}
-		}
-		for j, t := range b.TokenTypeIDs[i] {
-			if t < 0 || int(t) >= c.TypeVocabSize {
-				return &InputError{Row: i, Field: "token_type_ids", Msg: fmt.Sprintf("token %d has type %d, outside [0, %d)", j, t, c.TypeVocabSize)}
-			}
-		}
-	}
+	var mask, types []int32
 	if b.AttentionMask != nil {
-		if i >= len(b.AttentionMask) || len(b.AttentionMask[i]) != len(row) {
-			return &InputError{Row: i, Field: "attention_mask", Msg: "length differs from input_ids"}
+		if i >= len(b.AttentionMask) {
+			return &InputError{Row: i, Field: "attention_mask", Msg: "no mask for this row"}
 		}
-		any := false
-		for j, v := range b.AttentionMask[i] {
+		mask = b.AttentionMask[i]
+	}
+	if b.TokenTypeIDs != nil {
+		if i >= len(b.TokenTypeIDs) {
+			return &InputError{Row: i, Field: "token_type_ids", Msg: "no token types for this row"}
+		}
+		types = b.TokenTypeIDs[i]
+	}
+	if err := c.CheckRow(b.InputIDs[i], mask, types); err != nil {
+		err.Row = i
+		return err
+	}
+	if n := len(b.InputIDs[i]); n > c.MaxSequenceLength() {
+		return &InputError{Row: i, Field: "input_ids", Msg: fmt.Sprintf("%d tokens, longer than the model's %d positions (max_position_embeddings)", n, c.MaxSequenceLength())}
+	}
+	return nil
+}
+
+// CheckRow is the one check of a row's model input, made by the engine on every batch and by the
+// job's stages before batching (which name the file, row and column): ids present and inside the
+// vocabulary, a mask (nil: every token attended) of 0s and 1s, as long as the ids, attending at
+// least one token, and token types (nil: all 0) inside the model's types when the model has any.
+// The row's length against the position table is not checked here: the stages truncate first.
+// The error's Row is 0; Field is "input_ids", "attention_mask" or "token_type_ids".
+func (c *Config) CheckRow(ids, mask, types []int32) *InputError {
+	bad := func(field, msg string) *InputError { return &InputError{Field: field, Msg: msg} }
+	if len(ids) == 0 {
+		return bad("input_ids", "no token to embed")
+	}
+	if mask != nil {
+		if len(mask) != len(ids) {
+			return bad("attention_mask", fmt.Sprintf("has %d values but input_ids has %d tokens", len(mask), len(ids)))
+		}
+		attended := false
+		for j, v := range mask {
 			if v != 0 && v != 1 {
-				return &InputError{Row: i, Field: "attention_mask", Msg: fmt.Sprintf("token %d has mask %d (want 0 or 1)", j, v)}
+				return bad("attention_mask", fmt.Sprintf("token %d has mask %d (want 0 or 1)", j, v))
 			}
-			any = any || v == 1
+			attended = attended || v == 1
 		}
-		if !any {
-			return &InputError{Row: i, Field: "attention_mask", Msg: "no token is attended"}
+		if !attended {
+			return bad("attention_mask", fmt.Sprintf("no token is attended (the mask's %d values are all 0)", len(mask)))
+		}
+	}
+	for j, id := range ids {
+		if id < 0 || int(id) >= c.VocabSize {
+			return bad("input_ids", fmt.Sprintf("token %d is id %d, outside the model's vocabulary [0, %d)", j, id, c.VocabSize))
+		}
+	}
+	if types == nil || !c.UsesTokenTypes() {
+		return nil // a model without token types ignores them
+	}
+	if len(types) != len(ids) {
+		return bad("token_type_ids", fmt.Sprintf("has %d values but input_ids has %d tokens", len(types), len(ids)))
+	}
+	for j, t := range types {
+		if t < 0 || int(t) >= c.TypeVocabSize {
+			return bad("token_type_ids", fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, c.TypeVocabSize))
 		}
 	}
 	return nil

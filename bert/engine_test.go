@@ -80,12 +80,12 @@ func TestBadInputsAreClearErrors(t *testing.T) {
 		batch Batch
 		want  string
 	}{
-		{"id out of vocabulary", Batch{InputIDs: [][]int32{{1, 2}, {1, 100}}}, "row 1: input_ids: token 1 is id 100, outside the vocabulary [0, 100)"},
+		{"id out of vocabulary", Batch{InputIDs: [][]int32{{1, 2}, {1, 100}}}, "row 1: input_ids: token 1 is id 100, outside the model's vocabulary [0, 100)"},
 		{"negative id", Batch{InputIDs: [][]int32{{-1}}}, "row 0: input_ids"},
 		{"too long", Batch{InputIDs: [][]int32{long}}, "65 tokens, longer than the model's 64 positions"},
-		{"empty row", Batch{InputIDs: [][]int32{{}}}, "empty token list"},
+		{"empty row", Batch{InputIDs: [][]int32{{}}}, "no token to embed"},
 		{"type id out of range", Batch{InputIDs: [][]int32{{1, 2}}, TokenTypeIDs: [][]int32{{0, 2}}}, "token_type_ids: token 1 has type 2"},
-		{"mask length", Batch{InputIDs: [][]int32{{1, 2}}, AttentionMask: [][]int32{{1}}}, "attention_mask: length differs"},
+		{"mask length", Batch{InputIDs: [][]int32{{1, 2}}, AttentionMask: [][]int32{{1}}}, "attention_mask: has 1 values but input_ids has 2 tokens"},
 		{"all masked", Batch{InputIDs: [][]int32{{1, 2}}, AttentionMask: [][]int32{{0, 0}}}, "no token is attended"},
 		{"empty batch", Batch{}, "empty batch"},
 	}

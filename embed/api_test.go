@@ -74,8 +74,8 @@ func TestRowErrors(t *testing.T) {
 		index  int
 		reason string
 	}{
-		{"token outside the vocabulary", [][]int32{ok, ok, ok, {2, 9999, 3}, ok}, nil, 3, "outside the vocabulary"},
-		{"empty row", [][]int32{ok, {}, ok}, nil, 1, "empty"},
+		{"token outside the vocabulary", [][]int32{ok, ok, ok, {2, 9999, 3}, ok}, nil, 3, "outside the model's vocabulary"},
+		{"empty row", [][]int32{ok, {}, ok}, nil, 1, "no token to embed"},
 		{"mask length", [][]int32{ok, ok}, [][]int32{{1, 1, 1}, {1, 1}}, 1, "attention_mask"},
 		{"nothing attended", [][]int32{ok, ok, ok}, [][]int32{{1, 1, 1}, {1, 1, 1}, {0, 0, 0}}, 2, "no token is attended"},
 	} {

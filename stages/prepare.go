@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 
+	"github.com/bertbatch/bertbatch/bert"
 	"github.com/bertbatch/bertbatch/bert/tokenizer"
 	"github.com/bertbatch/bertbatch/io/chunk"
 	"github.com/bertbatch/bertbatch/io/dataset"
@@ -17,9 +18,8 @@ type preparer struct {
 	job       *jobs.Job
 	ds        *dataset.Dataset
 	tokenizer tokenizer.Tokenizer
-	prompt    string // prepended to every text (to the first of a pair), as sentence-transformers does
-	vocab     int
-	types     int // token type vocabulary (0: the model has none and ignores them)
+	prompt    string       // prepended to every text (to the first of a pair), as sentence-transformers does
+	model     *bert.Config // its CheckRow is the row check; a model without token types ignores them
 	maxLength int
 	keepIDs   bool
 	fileIndex map[string]int
@@ -157,7 +157,7 @@ func (p *preparer) fromText(c chunk.Chunk) ([]row, []*chunk.RowError, error) {
 	rows := make([]row, len(enc))
 	for i, e := range enc {
 		rows[i] = row{ids: e.InputIDs, types: e.TokenTypeIDs}
-		if p.types == 0 {
+		if !p.model.UsesTokenTypes() {
 			rows[i].types = nil // a model without token types (DistilBERT) takes pairs without them, as transformers does
 		}
 	}
@@ -174,20 +174,12 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 	if p.job.Input.TextColumn != "" {
 		typesColumn = cmp.Or(p.job.Input.TextPairColumn, p.job.Input.TextColumn) // types above 0 mark the pair's tokens
 	}
-	attended := r.mask == nil
-	for j, m := range r.mask {
-		if m != 0 && m != 1 {
-			return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("token %d has mask %d (want 0 or 1)", j, m))
-		}
-		attended = attended || m == 1
-	}
-	if !attended {
-		return bad(p.job.Input.AttentionMaskColumn, fmt.Sprintf("no token is attended (the mask's %d values are all 0)", len(r.mask)))
+	if err := p.model.CheckRow(r.ids, r.mask, r.types); err != nil {
+		column := map[string]string{"input_ids": idsColumn, "attention_mask": p.job.Input.AttentionMaskColumn,
+			"token_type_ids": typesColumn}[err.Field]
+		return bad(column, err.Msg)
 	}
 	r.trimPadding()
-	if len(r.ids) == 0 {
-		return bad(idsColumn, "no token to embed")
-	}
 	if len(r.ids) > p.maxLength {
 		if p.job.Batching.TooLong == jobs.TooLongReject {
 			what := fmt.Sprintf("%d tokens", len(r.ids))
@@ -198,19 +190,6 @@ func (p *preparer) check(c chunk.Chunk, i int, r *row, u *unitState) *chunk.RowE
 		}
 		p.truncate(i, r)
 		u.truncated++
-	}
-	for j, id := range r.ids {
-		if id < 0 || int(id) >= p.vocab {
-			return bad(idsColumn, fmt.Sprintf("token %d is id %d, outside the model's vocabulary [0, %d)", j, id, p.vocab))
-		}
-	}
-	if p.types == 0 {
-		return nil // the model has no token types and ignores them (loadModel says so once)
-	}
-	for j, t := range r.types {
-		if t < 0 || int(t) >= p.types {
-			return bad(typesColumn, fmt.Sprintf("token %d has type %d, outside the model's [0, %d)", j, t, p.types))
-		}
 	}
 	return nil
 }
@@ -250,7 +229,7 @@ func (p *preparer) truncate(i int, r *row) {
 	if p.tokenizer != nil {
 		e := p.tokenizer.Encode(p.texts[i], p.maxLength)
 		r.ids, r.types = e.InputIDs, e.TokenTypeIDs
-		if p.types == 0 {
+		if !p.model.UsesTokenTypes() {
 			r.types = nil
 		}
 		return

@@ -274,8 +274,8 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 // read emits the rows of every piece of input no earlier run committed, the piece on its first
 // item (an item without a row when the piece has no good rows).
 func (r *run) read(ctx context.Context, done finished, emit func(item) error) error {
-	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, prompt: r.lm.prompt, vocab: r.lm.model.Config.VocabSize,
-		types: r.lm.model.Config.TypeVocabSize, maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
+	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, prompt: r.lm.prompt, model: r.lm.model.Config,
+		maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
 		fileIndex: map[string]int{}, done: done, stats: &r.stats}
 	for i, f := range r.ds.Files() {
 		p.fileIndex[f.Path] = i
