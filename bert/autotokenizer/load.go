@@ -80,11 +80,7 @@ func loadWordPiece(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := tokenizer.NewPipeline(dir, f, "WordPiece", m)
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return tokenizer.Load(dir, f, "WordPiece", m)
 }
 
 // nilIfErr keeps a failed load from returning a non-nil interface holding a nil pointer.

@@ -60,11 +60,7 @@ func Load(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := tokenizer.NewPipeline(dir, f, "BPE", m)
-	if err != nil {
-		return nil, err // not a nil *Pipeline inside the interface
-	}
-	return p, nil
+	return tokenizer.Load(dir, f, "BPE", m)
 }
 
 // Read reads the BPE model of f.

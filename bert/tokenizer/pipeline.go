@@ -35,6 +35,17 @@ type Pipeline struct {
 	info      Info
 }
 
+// Load builds the tokenizer of f around its model m, read by the model's package: f's normalizer,
+// pre-tokenizer and post-processor around m (see NewPipeline). A failed build returns a nil
+// Tokenizer, not an interface holding a nil *Pipeline.
+func Load(dir string, f *File, kind string, m Model) (Tokenizer, error) {
+	p, err := NewPipeline(dir, f, kind, m)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // NewPipeline reads the components of f, read from the folder dir, around model, and the
 // configs beside it (ReadModelConfigs). kind names the model type for Info.
 func NewPipeline(dir string, f *File, kind string, model Model) (*Pipeline, error) {

@@ -47,11 +47,7 @@ func Load(dir string, f *tokenizer.File) (tokenizer.Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := tokenizer.NewPipeline(dir, f, "Unigram", m)
-	if err != nil {
-		return nil, err // not a nil *Pipeline inside the interface
-	}
-	return p, nil
+	return tokenizer.Load(dir, f, "Unigram", m)
 }
 
 // Read reads the Unigram model of f.
