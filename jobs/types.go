@@ -27,6 +27,9 @@ type Job struct {
 	BadRows BadRows `yaml:"bad_rows" default:"fail"`
 	// Mode says what happens when the output folder already holds results; the CLI's --overwrite overrides it.
 	Mode Mode `yaml:"mode" default:"resume" hash:"-"`
+	// Shard is "I/N" or "auto/N": run only shard I of N (auto takes I from the scheduler's environment when the
+	// run starts). Empty runs the whole job. The CLI's --shard overrides the index; the counts must agree.
+	Shard string `yaml:"shard,omitempty" default:"" hash:"-"`
 
 	// File is the job file's name as given to Parse or Load (used in messages).
 	File string `yaml:"-"`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bertbatch/bertbatch/bert/outputs"
 	"github.com/bertbatch/bertbatch/io/dataset"
+	"github.com/bertbatch/bertbatch/io/shard"
 )
 
 // checkJob reports contradictory options (each at the field that contradicts another) and clears the fields
@@ -19,6 +20,11 @@ func (d *decoder) checkJob(j *Job) {
 	d.checkOutput(j)
 	d.checkBatching(&j.Batching)
 	d.checkFolders(j)
+	if d.has(&j.Shard) {
+		if err := shard.Check(j.Shard); err != nil {
+			d.at(&j.Shard, "%v", err)
+		}
+	}
 }
 
 // path is the dotted path of the field of the job being checked that field points to (see pathOf).

@@ -48,14 +48,6 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	var spec shard.Spec
-	if *shardFlag != "" {
-		var err error
-		if spec, err = shard.Parse(*shardFlag, os.Getenv); err != nil {
-			fmt.Fprintln(stderr, "bertbatch: --shard:", err)
-			return exitUsage
-		}
-	}
 	job, err := jobs.Load(files[0])
 	if err != nil {
 		var problems jobs.Problems
@@ -66,6 +58,11 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		} else {
 			fmt.Fprintln(stderr, "bertbatch:", err)
 		}
+		return exitUsage
+	}
+	spec, err := shardSpec(*shardFlag, job.Shard, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "bertbatch:", err)
 		return exitUsage
 	}
 	opts := stages.Options{
@@ -138,4 +135,33 @@ func startCPUProfile(path string) (func() error, error) {
 		}
 		return nil
 	}, nil
+}
+
+// shardSpec is the run's shard: --shard when given, else the job's shard field, else the whole job. When both
+// are given, --shard picks the index and the counts must agree, since every worker of one output runs one count.
+func shardSpec(flagText, fieldText string, getenv func(string) string) (shard.Spec, error) {
+	switch {
+	case flagText == "" && fieldText == "":
+		return shard.Spec{}, nil
+	case flagText == "":
+		spec, err := shard.Parse(fieldText, getenv)
+		if err != nil {
+			return shard.Spec{}, fmt.Errorf("the job's shard: %w", err)
+		}
+		return spec, nil
+	}
+	spec, err := shard.Parse(flagText, getenv)
+	if err != nil {
+		return shard.Spec{}, fmt.Errorf("--shard: %w", err)
+	}
+	if fieldText != "" {
+		n, err := shard.Count(fieldText)
+		if err != nil {
+			return shard.Spec{}, fmt.Errorf("the job's shard: %w", err)
+		}
+		if n != spec.Count {
+			return shard.Spec{}, fmt.Errorf("--shard %s splits the job into %d shards, but the job's shard: %s into %d; the counts must agree", flagText, spec.Count, fieldText, n)
+		}
+	}
+	return spec, nil
 }

@@ -42,27 +42,66 @@ const (
 // (0 when unset). A malformed value, a missing variable or an index out of
 // range is an error.
 func Parse(text string, getenv func(string) string) (Spec, error) {
-	index, count, ok := strings.Cut(text, "/")
-	if !ok {
-		return Spec{}, fmt.Errorf("shard %q: expected I/N or auto/N, such as 0/4", text)
+	f, err := parseForm(text)
+	if err != nil {
+		return Spec{}, err
 	}
-	n, err := strconv.Atoi(count)
-	if err != nil || n < 1 {
-		return Spec{}, fmt.Errorf("shard %q: the count %q is not a whole number of at least 1", text, count)
-	}
-	var i int
-	if index == "auto" {
+	i := f.index
+	if f.auto {
 		if i, err = autoIndex(getenv); err != nil {
 			return Spec{}, fmt.Errorf("shard %q: %w", text, err)
 		}
-	} else if i, err = strconv.Atoi(index); err != nil {
-		return Spec{}, fmt.Errorf("shard %q: the index %q is not a whole number (or auto)", text, index)
 	}
-	s := Spec{Index: i, Count: n}
+	s := Spec{Index: i, Count: f.count}
 	if err := s.Validate(); err != nil {
-		return Spec{}, fmt.Errorf("shard %q: index %d is out of range for %d shards (0 to %d)", text, i, n, n-1)
+		return Spec{}, fmt.Errorf("shard %q: index %d is out of range for %d shards (0 to %d)", text, i, f.count, f.count-1)
 	}
 	return s, nil
+}
+
+// Check checks the form of "I/N" or "auto/N" without reading the
+// environment: a job file's shard field is checked when the job is loaded,
+// and its auto index resolved when the run starts.
+func Check(text string) error {
+	f, err := parseForm(text)
+	if err != nil {
+		return err
+	}
+	if !f.auto && (f.index < 0 || f.index >= f.count) {
+		return fmt.Errorf("shard %q: index %d is out of range for %d shards (0 to %d)", text, f.index, f.count, f.count-1)
+	}
+	return nil
+}
+
+// Count is the N of "I/N" or "auto/N".
+func Count(text string) (int, error) {
+	f, err := parseForm(text)
+	return f.count, err
+}
+
+// form is a parsed "I/N" or "auto/N".
+type form struct {
+	index, count int
+	auto         bool
+}
+
+func parseForm(text string) (form, error) {
+	index, count, ok := strings.Cut(text, "/")
+	if !ok {
+		return form{}, fmt.Errorf("shard %q: expected I/N or auto/N, such as 0/4", text)
+	}
+	n, err := strconv.Atoi(count)
+	if err != nil || n < 1 {
+		return form{}, fmt.Errorf("shard %q: the count %q is not a whole number of at least 1", text, count)
+	}
+	if index == "auto" {
+		return form{count: n, auto: true}, nil
+	}
+	i, err := strconv.Atoi(index)
+	if err != nil {
+		return form{}, fmt.Errorf("shard %q: the index %q is not a whole number (or auto)", text, index)
+	}
+	return form{index: i, count: n}, nil
 }
 
 func autoIndex(getenv func(string) string) (int, error) {
