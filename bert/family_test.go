@@ -91,7 +91,7 @@ func TestTokenTypesIgnoredWithoutEmbedding(t *testing.T) {
 // TestFamiliesRegistered checks that every architecture constant has a family and that an
 // unknown model_type names the registered ones.
 func TestFamiliesRegistered(t *testing.T) {
-	for _, a := range []Arch{ArchBERT, ArchDistilBERT, ArchRoBERTa, ArchXLMRoBERTa, ArchMPNet, ArchModernBERT} {
+	for _, a := range []Arch{ArchBERT, ArchDistilBERT, ArchRoBERTa, ArchXLMRoBERTa, ArchMPNet, ArchModernBERT, ArchJinaV3} {
 		if f := familyOf(a); f == nil || f.arch != a {
 			t.Errorf("%s: no family registered", a)
 		}

@@ -74,8 +74,9 @@ def case(inputs, outputs, drop=()):
     return body
 
 
-def encoder_golden(name, folder, rows, short_row, long_row, pad_id=0):
-    """Golden data for an encoder with a sentence-transformers wrapper (tiny-bert, tiny-distilbert, …)."""
+def encoder_golden(name, folder, rows, short_row, long_row, pad_id=0, trim_hidden=False):
+    """Golden data for an encoder with a sentence-transformers wrapper (tiny-bert, tiny-distilbert, …).
+    trim_hidden cuts each row of the main batch's last_hidden_state to its attended tokens."""
     model = ro.load_encoder(folder)
     st = ro.load_sentence_transformer(folder)
 
@@ -91,12 +92,26 @@ def encoder_golden(name, folder, rows, short_row, long_row, pad_id=0):
     padded_inputs, padded_batch = ro.pad([long_row, rows[short_row]], pad_id=pad_id)
     golden = header(name, model, model_dir=f"models/{name}", pooling_mode="mean", normalize=True)
     golden.update(case(inputs, main))
+    if trim_hidden:
+        golden["last_hidden_state"] = [h[:len(r["input_ids"])] for h, r in zip(golden["last_hidden_state"], rows)]
     golden["padding_invariance"] = {
         "row": 1,
         "alone": case(alone_inputs, outputs(alone_batch)),
         "padded": case(padded_inputs, outputs(padded_batch), drop=("last_hidden_state",)),
     }
     return golden, main, batch
+
+
+def from_text(folder, texts):
+    """What `bertbatch run` must give from texts: the token ids of the model's tokenizer (truncated at
+    max_seq_length) and SentenceTransformer.encode's embeddings."""
+    st = ro.load_sentence_transformer(folder)
+    ids = st.tokenizer(texts, truncation=True, max_length=st.max_seq_length)["input_ids"]
+    if max(len(r) for r in ids) != st.max_seq_length:
+        raise RuntimeError(f"{folder}: no text reaches max_seq_length {st.max_seq_length}")
+    embedding = st.encode(texts, batch_size=4, convert_to_numpy=True)
+    return {"texts": texts, "max_seq_length": st.max_seq_length, "input_ids": ids,
+            "sentence_embedding": refjson.f32(embedding)}
 
 
 def head_golden(name, folder, rows, short_row, long_row, pad_id=0):
@@ -208,6 +223,13 @@ def main():
         if name == "tiny-mpnet":
             golden["relative_position_buckets"] = ro.mpnet_buckets(200)
         refjson.write(os.path.join(GOLDEN, f"{name}.json"), golden)
+
+    jina = os.path.join(MODELS, "tiny-jina")
+    tiny.write_tiny_jina(jina)
+    rows, short_row, long_row = tiny.encoder_rows(seed=100, token_types=False, longest=tiny.JINA_POSITIONS)
+    golden, _, _ = encoder_golden("tiny-jina", jina, rows, short_row, long_row, tiny.PAD_ID["tiny-jina"], trim_hidden=True)
+    golden["from_text"] = from_text(jina, tiny.jina_texts())
+    refjson.write(os.path.join(GOLDEN, "tiny-jina.json"), golden)
 
     head_rows, short_row, long_row = tiny.head_rows(seed=200)
     for name, writer in tiny.HEADS.items():
