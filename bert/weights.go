@@ -36,7 +36,7 @@ type weights struct {
 // classifierWeights are a sequence-classification head: out(norm(preAct(pre(x)))), x the first
 // token, or the mask-aware mean of the tokens when meanPool is set.
 type classifierWeights struct {
-	pre      *linear    // BERT: pooler; DistilBERT: pre_classifier; RoBERTa, MPNet: classifier.dense; ModernBERT: head.dense
+	pre      *linear    // BERT: pooler; DistilBERT: pre_classifier; RoBERTa, MPNet, Jina v3: classifier.dense; ModernBERT: head.dense
 	preAct   string     // an activation name: "tanh", "relu", "gelu", …
 	norm     *layerNorm // ModernBERT: head.norm; nil elsewhere
 	out      linear
