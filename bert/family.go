@@ -37,6 +37,10 @@ type family struct {
 	render func(c *Config, m map[string]any)
 	// names are the tensor names of the shared post-norm layer and embeddings.
 	names layerNames
+	// otherNames are further spellings of the same tensors that transformers also loads (Jina
+	// v3's module names); a checkpoint without names' first layer is bound through the first of
+	// them whose first layer it holds.
+	otherNames []layerNames
 	// positions says how position ids count.
 	positions positionRule
 	// pooler is true when the checkpoint may hold BERT's pooler (pooler.dense, tanh on the first

@@ -16,7 +16,8 @@ import (
 // Checkpoints keep the names of Jina's own code, which transformers renames on load and restores
 // on save: emb_ln, encoder.layers.N.mixer.Wqkv (query, key and value stacked), mixer.out_proj,
 // norm1 (after attention), mlp.fc1, mlp.fc2 and norm2 (after the feed-forward). The task
-// models prefix them with roberta.
+// models prefix them with roberta. A state dict saved as is has transformers' module names
+// (jinaModuleNames), which transformers loads too, and so does bertbatch.
 //
 // Only the base model runs: the LoRA adapters of the remote-code checkpoints (lora_adaptations,
 // model_type xlm-roberta with position_embedding_type rotary) need trust_remote_code and are
@@ -32,10 +33,19 @@ var jinaNames = layerNames{
 	embedNorm: "emb_ln", wordEmb: "embeddings.word_embeddings", typeEmb: "embeddings.token_type_embeddings",
 }
 
+// jinaModuleNames are the names of JinaEmbeddingsV3Model's modules.
+var jinaModuleNames = layerNames{
+	prefix: "layers",
+	query:  "self_attn.q_proj", key: "self_attn.k_proj", value: "self_attn.v_proj",
+	attnOut: "self_attn.o_proj", attnNorm: "post_attention_layernorm",
+	up: "mlp.fc1", down: "mlp.fc2", outNorm: "post_mlp_layernorm",
+	embedNorm: "embeddings.LayerNorm", wordEmb: "embeddings.word_embeddings", typeEmb: "embeddings.token_type_embeddings",
+}
+
 func init() {
 	// JinaEmbeddingsV3Config defaults pad_token_id to 1, as XLM-R.
 	register(&family{arch: ArchJinaV3, configure: configureJina, render: renderJina, names: jinaNames,
-		positions: positionsFromZero, padTokenID: 1, pooler: true, head: robertaHead, encode: encodeJina}, "jina_embeddings_v3")
+		otherNames: []layerNames{jinaModuleNames}, positions: positionsFromZero, padTokenID: 1, pooler: true, head: robertaHead, encode: encodeJina}, "jina_embeddings_v3")
 }
 
 func configureJina(r *fieldReader, c *Config) {

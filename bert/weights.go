@@ -82,7 +82,7 @@ func bindWeights(c *Config, b *binder, head HeadType) *weights {
 	if f.bind != nil {
 		return f.bind(c, b, head)
 	}
-	n := f.names
+	n := spelling(f, b)
 	H, I := c.HiddenSize, c.IntermediateSize
 	w := &weights{word: b.tensor(n.wordEmb+".weight", c.VocabSize, H), embedNorm: b.norm(n.embedNorm, H)}
 	if n.posEmb != "" {
@@ -113,6 +113,21 @@ func bindWeights(c *Config, b *binder, head HeadType) *weights {
 		w.head = bindHead(c, f.head, b, w)
 	}
 	return w
+}
+
+// spelling is the family's tensor names as the checkpoint in b spells them: names, unless the
+// checkpoint lacks their first layer's attention output and one of otherNames has it.
+func spelling(f *family, b *binder) layerNames {
+	first := func(n layerNames) string { return n.prefix + ".0." + n.attnOut + ".weight" }
+	if b.has(first(f.names)) {
+		return f.names
+	}
+	for _, n := range f.otherNames {
+		if b.has(first(n)) {
+			return n
+		}
+	}
+	return f.names // its missing tensors are the error
 }
 
 // bindQKV binds a layer's query, key and value projections as one [3·hidden, hidden] linear:

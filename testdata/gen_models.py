@@ -143,17 +143,17 @@ def head_golden(name, folder, rows, short_row, long_row, pad_id=0):
 
 
 def check_variant(folder, loader, reference, batch, tolerance):
-    """Loads a format variant with transformers and compares it with the tiny-bert reference outputs."""
+    """Loads a format variant with transformers and compares it with its model's reference outputs."""
     model = loader(folder)
     out = ro.encoder_outputs(model, batch)
     for key in ("last_hidden_state", "pooler_output"):
         if "max_abs_diff" in tolerance:
             diff = ro.max_abs_diff(out[key], reference[key])
             if diff > 1e-6:
-                raise RuntimeError(f"{folder}: {key} differs from tiny-bert by {diff}")
+                raise RuntimeError(f"{folder}: {key} differs from the reference by {diff}")
         cos = ro.min_cosine(out[key], reference[key])
         if cos < tolerance["min_cosine"]:
-            raise RuntimeError(f"{folder}: {key} cosine {cos} to tiny-bert is below {tolerance['min_cosine']}")
+            raise RuntimeError(f"{folder}: {key} cosine {cos} to the reference is below {tolerance['min_cosine']}")
     return ro.min_cosine(out["pooler_output"], reference["pooler_output"])
 
 
@@ -197,6 +197,20 @@ def write_variants(model, reference, batch):
     return variants
 
 
+def jina_modules_variant(folder, reference, batch):
+    """tiny-jina's state dict saved as is: transformers' module names (layers.N.self_attn.{q,k,v,o}_proj,
+    post_attention_layernorm, …) instead of the Jina names save_pretrained writes; transformers loads both."""
+    model = ro.load_encoder(folder)
+    name = "tiny-jina-modules"
+    out = rf.fresh_folder(os.path.join(MODELS, name))
+    rf.write_config(model.config, out)
+    rf.write_safetensors(model.state_dict(), out)
+    cos = check_variant(out, ro.load_encoder, reference, batch, FP32)
+    print(f"{name}: reproduces tiny-jina (min pooler cosine {cos:.9f})")
+    return {"model_dir": f"models/{name}", "golden": "tiny-jina.json",
+            "format": "model.safetensors of a state dict saved as is: transformers' module names", **FP32}
+
+
 def main():
     torch.set_num_threads(2)
     torch.use_deterministic_algorithms(True)
@@ -207,7 +221,6 @@ def main():
     golden, main_out, batch = encoder_golden("tiny-bert", os.path.join(MODELS, "tiny-bert"), rows, short_row, long_row)
     refjson.write(os.path.join(GOLDEN, "tiny-bert.json"), golden)
     variants = write_variants(bert, main_out, batch)
-    refjson.write(os.path.join(GOLDEN, "variants.json"), {"variants": variants})
 
     tiny.write_tiny_distilbert(os.path.join(MODELS, "tiny-distilbert"))
     rows, short_row, long_row = tiny.encoder_rows(seed=100, token_types=False)
@@ -227,9 +240,12 @@ def main():
     jina = os.path.join(MODELS, "tiny-jina")
     tiny.write_tiny_jina(jina)
     rows, short_row, long_row = tiny.encoder_rows(seed=100, token_types=False, longest=tiny.JINA_POSITIONS)
-    golden, _, _ = encoder_golden("tiny-jina", jina, rows, short_row, long_row, tiny.PAD_ID["tiny-jina"], trim_hidden=True)
+    golden, jina_out, jina_batch = encoder_golden("tiny-jina", jina, rows, short_row, long_row, tiny.PAD_ID["tiny-jina"],
+                                                  trim_hidden=True)
     golden["from_text"] = from_text(jina, tiny.jina_texts())
     refjson.write(os.path.join(GOLDEN, "tiny-jina.json"), golden)
+    variants.append(jina_modules_variant(jina, jina_out, jina_batch))
+    refjson.write(os.path.join(GOLDEN, "variants.json"), {"variants": variants})
 
     head_rows, short_row, long_row = tiny.head_rows(seed=200)
     for name, writer in tiny.HEADS.items():
