@@ -114,6 +114,7 @@ func renderJina(c *Config, m map[string]any) {
 // position table) and post-norm layers, each layer's queries and keys rotated before attention.
 func encodeJina(m *Model, sc *mlx.Scope, ids, positions, types []int32, at attender) *mlx.Array {
 	c := m.Config
-	rot := rotatedAttention{inner: at, rot: newRotary(sc, positions, c.HeadDim(), c.RopeTheta), heads: c.NumAttentionHeads, headDim: c.HeadDim()}
+	rot := rotatedAttention{inner: at, rot: newRotary(sc, positions, c.HeadDim(), c.RopeTheta),
+		n: len(positions), heads: c.NumAttentionHeads, headDim: c.HeadDim()}
 	return m.layers(sc, m.embeddings(sc, ids, positions, types), rot)
 }

@@ -52,21 +52,16 @@ func (r rotary) apply(sc *mlx.Scope, qkv *mlx.Array, n, heads, headDim int) *mlx
 	return sc.Concatenate(1, rotate(0), rotate(1), sc.Slice(qkv, []int{0, 2 * H}, []int{n, 3 * H}))
 }
 
-// rotatedAttention is an attention that rotates the query and key parts of its fused projection
-// before attending (Jina v3's layers, on the shared post-norm block).
+// rotatedAttention is an attention over n token rows that rotates the query and key parts of its
+// fused projection before attending (Jina v3's layers, on the shared post-norm block).
 type rotatedAttention struct {
-	inner          attender
-	rot            rotary
-	heads, headDim int
+	inner             attender
+	rot               rotary
+	n, heads, headDim int
 }
 
 func (a rotatedAttention) attend(sc *mlx.Scope, qkv *mlx.Array) *mlx.Array {
-	sh, err := qkv.Shape()
-	sc.Fail(err)
-	if err != nil {
-		return nil
-	}
-	return a.inner.attend(sc, a.rot.apply(sc, qkv, sh[0], a.heads, a.headDim))
+	return a.inner.attend(sc, a.rot.apply(sc, qkv, a.n, a.heads, a.headDim))
 }
 
 func (a rotatedAttention) windowed(sc *mlx.Scope, window int) attender {
