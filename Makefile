@@ -72,7 +72,7 @@ mpnet: $(MPNET_DIR)/model.safetensors ## Fetch all-mpnet-base-v2 (real weights, 
 $(MPNET_DIR)/model.safetensors: scripts/fetch-mpnet.sh scripts/all-mpnet-base-v2.sha256 | $(STAMP)
 	scripts/fetch-mpnet.sh "$(PY)" "$(MPNET_DIR)"
 
-realmodels: $(STAMP) mpnet tokenizers $(REF_STAMP) ## bertbatch run from text on all-mpnet-base-v2 and an XLM-R checkpoint beside sentence-transformers/transformers (opt-in: 420 MB, minutes).
+realmodels: $(STAMP) mpnet tokenizers $(REF_STAMP) ## bertbatch run from text on all-mpnet-base-v2 and XLM-R and Jina v3 checkpoints beside sentence-transformers/transformers (opt-in: 420 MB, minutes).
 	$(GOENV) BERTBATCH_REF_PYTHON="$(CURDIR)/.venv-ref/bin/python" BERTBATCH_MPNET_DIR="$(MPNET_DIR)" \
 		go test $(GOTESTFLAGS) -v -run '^TestRealModelsFromText$$' ./cmd/bertbatch
 

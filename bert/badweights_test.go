@@ -186,6 +186,11 @@ func TestBadWeights(t *testing.T) {
 			"embeddings.LayerNorm.bias", "encoder.layer.0.output.dense.bias")},
 		{"deleted pooler bias", "tiny-bert", drop("pooler.dense.bias")},
 		{"deleted distilbert tensors", "tiny-distilbert", drop("transformer.layer.0.ffn.lin1.weight", "embeddings.position_embeddings.weight")},
+		{"deleted jina tensors", "tiny-jina", drop("encoder.layers.1.mixer.Wqkv.weight", "emb_ln.bias", "embeddings.token_type_embeddings.weight")},
+		{"jina config naming LoRA adaptations", "tiny-jina", func(t *testing.T, dir string) []string {
+			editConfig(t, dir, map[string]any{"lora_adaptations": []string{"retrieval.query", "retrieval.passage"}})
+			return []string{"config.json", `"lora_adaptations"`, "trust_remote_code"}
+		}},
 		{"integer weight", "tiny-bert", func(t *testing.T, dir string) []string {
 			tensors := readSafetensorsFile(t, st(dir))
 			tensors["embeddings.LayerNorm.weight"].DType = "I32"

@@ -58,7 +58,8 @@ func (b *binder) makeUp(name string, shape []int) checkpoint.Tensor {
 		n *= d
 	}
 	v := make([]float32, n)
-	norm := strings.Contains(strings.ToLower(name), "norm") && strings.HasSuffix(name, ".weight")
+	module := strings.TrimSuffix(name, ".weight")
+	norm := module != name && (strings.Contains(strings.ToLower(module), "norm") || strings.HasSuffix(module, "_ln")) // Jina's emb_ln
 	for i := range v {
 		switch {
 		case strings.HasSuffix(name, ".bias"):

@@ -23,6 +23,7 @@ const (
 	ArchXLMRoBERTa Arch = "xlm-roberta"
 	ArchMPNet      Arch = "mpnet"
 	ArchModernBERT Arch = "modernbert"
+	ArchJinaV3     Arch = "jina_embeddings_v3"
 )
 
 // Activations accepted for hidden_act / activation.
@@ -48,6 +49,9 @@ type Config struct {
 	RelativeBuckets int
 	// ModernBERT holds ModernBERT's own fields (nil for other architectures).
 	ModernBERT *ModernBERTConfig
+	// RopeTheta is the rotary base of Jina v3 (rope_parameters.rope_theta); 0 for architectures
+	// with a position table or with bases of their own (ModernBERT).
+	RopeTheta float64
 	// ID2Label and Label2ID are the classification labels (empty for a bare encoder).
 	ID2Label    map[int]string
 	Label2ID    map[string]int
@@ -109,8 +113,8 @@ func LoadConfig(path string) (*Config, error) {
 }
 
 // FromHFConfig parses a Hugging Face config.json of a registered architecture (BERT, DistilBERT,
-// RoBERTa, XLM-R, MPNet, or the same files written by MLX converters). name is used in error
-// messages.
+// RoBERTa, XLM-R, MPNet, ModernBERT, Jina v3, or the same files written by MLX converters). name
+// is used in error messages.
 func FromHFConfig(name string, data []byte) (*Config, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -394,6 +398,9 @@ func (c *Config) Traits() []string {
 		}
 		out = append(out, fmt.Sprintf("rotary positions (theta %g global, %g local); %d of %d layers global, the others within %d tokens each side",
 			mb.GlobalRopeTheta, mb.LocalRopeTheta, global, len(mb.Sliding), mb.LocalAttention/2))
+	}
+	if c.RopeTheta > 0 {
+		out = append(out, fmt.Sprintf("rotary positions (theta %g) in every layer, no position table", c.RopeTheta))
 	}
 	if c.RelativeBuckets > 0 {
 		out = append(out, fmt.Sprintf("relative position bias: %d buckets, max distance %d, shared by all layers", c.RelativeBuckets, mpnetMaxDistance))

@@ -15,12 +15,14 @@ import (
 // once in this package: the embedding sum and its LayerNorm, the position rule, the attention
 // kernels (padded and packed), packed batches, the dense and GELU kernels, add+LayerNorm, pooling
 // and the classification heads. What an architecture owns is a family, in a file of its own
-// (family_bert.go, family_distilbert.go, family_mpnet.go, family_modernbert.go), registered by the
-// config.json model_type values it reads: its config fields, its tensor names, its position rule,
-// the tensors beyond the shared layer it binds (MPNet's relative position buckets) and its head's
-// layout. A family whose layers differ from BERT's post-norm layer (ModernBERT) brings its own
-// binding and encoder and still uses the shared attention, dense and norm kernels. Adding an
-// architecture adds one such file and its tests.
+// (family_bert.go, family_distilbert.go, family_mpnet.go, family_modernbert.go, family_jina.go),
+// registered by the config.json model_type values it reads: its config fields, its tensor names,
+// its position rule, the tensors beyond the shared layer it binds (MPNet's relative position
+// buckets) and its head's layout. A family that keeps BERT's post-norm layer but positions tokens
+// otherwise (Jina v3's rotary positions, rotary.go) brings its own encoder over the shared layers;
+// one whose layers differ (ModernBERT) brings its own binding and encoder and still uses the
+// shared attention, dense and norm kernels. Adding an architecture adds one such file and its
+// tests.
 
 // family is one encoder architecture behind the seam.
 type family struct {
@@ -35,6 +37,10 @@ type family struct {
 	render func(c *Config, m map[string]any)
 	// names are the tensor names of the shared post-norm layer and embeddings.
 	names layerNames
+	// otherNames are further spellings of the same tensors that transformers also loads (Jina
+	// v3's module names); a checkpoint without names' first layer is bound through the first of
+	// them whose first layer it holds.
+	otherNames []layerNames
 	// positions says how position ids count.
 	positions positionRule
 	// pooler is true when the checkpoint may hold BERT's pooler (pooler.dense, tanh on the first
@@ -48,8 +54,9 @@ type family struct {
 	// bindExtra, pooler and head unused) for a family whose layers differ (ModernBERT).
 	bind func(c *Config, b *binder, head HeadType) *weights
 	// encode, when set, replaces the shared encoder (embeddings, then post-norm layers): it maps
-	// n token rows to the last hidden state [n, hidden], attending as at says.
-	encode func(m *Model, sc *mlx.Scope, ids, positions []int32, at attender) *mlx.Array
+	// n token rows (ids, position ids, token type ids) to the last hidden state [n, hidden],
+	// attending as at says.
+	encode func(m *Model, sc *mlx.Scope, ids, positions, types []int32, at attender) *mlx.Array
 }
 
 // positionRule is how a family numbers positions.

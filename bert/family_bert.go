@@ -14,15 +14,18 @@ var bertNames = layerNames{
 	posEmb: "embeddings.position_embeddings", typeEmb: "embeddings.token_type_embeddings",
 }
 
+// robertaHead is RobertaClassificationHead's layout (dense and tanh on the first token, then
+// out_proj), which XLM-R and Jina v3 share.
+var robertaHead = headLayout{pre: "classifier.dense", out: "classifier.out_proj", preAct: "tanh"}
+
 func init() {
 	register(&family{arch: ArchBERT, configure: configureBERT, render: renderBERT, names: bertNames,
 		positions: positionsFromZero, pooler: true, head: headLayout{out: "classifier", preAct: "tanh"}}, "bert")
-	roberta := headLayout{pre: "classifier.dense", out: "classifier.out_proj", preAct: "tanh"}
 	// RobertaConfig and XLMRobertaConfig default pad_token_id to 1.
 	register(&family{arch: ArchRoBERTa, configure: configureBERT, render: renderBERT, names: bertNames,
-		positions: positionsAfterPadding, padTokenID: 1, pooler: true, head: roberta}, "roberta")
+		positions: positionsAfterPadding, padTokenID: 1, pooler: true, head: robertaHead}, "roberta")
 	register(&family{arch: ArchXLMRoBERTa, configure: configureBERT, render: renderBERT, names: bertNames,
-		positions: positionsAfterPadding, padTokenID: 1, pooler: true, head: roberta}, "xlm-roberta")
+		positions: positionsAfterPadding, padTokenID: 1, pooler: true, head: robertaHead}, "xlm-roberta")
 }
 
 // configureBERT reads the fields of a BertConfig (RobertaConfig and XLMRobertaConfig have the same).
@@ -32,9 +35,15 @@ func configureBERT(r *fieldReader, c *Config) {
 	if c.TypeVocabSize <= 0 && !r.failed("type_vocab_size") {
 		r.fail("type_vocab_size", fmt.Sprintf("must be positive, got %d", c.TypeVocabSize))
 	}
-	if pe := r.str("position_embedding_type", "absolute"); pe != "absolute" {
+	switch pe := r.str("position_embedding_type", "absolute"); pe {
+	case "absolute":
+	case "rotary":
+		r.fail("position_embedding_type", `"rotary" is jina-embeddings-v3's remote-code layout (XLMRobertaLoRA), which needs `+
+			`trust_remote_code and is not supported; use its transformers conversion (model_type jina_embeddings_v3)`)
+	default:
 		r.fail("position_embedding_type", fmt.Sprintf("%q is not supported (only absolute)", pe))
 	}
+	refuseLoRA(r)
 }
 
 // readEncoderShape reads the shape fields BERT, RoBERTa and MPNet spell alike.

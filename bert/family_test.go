@@ -1,7 +1,9 @@
 package bert
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -91,7 +93,7 @@ func TestTokenTypesIgnoredWithoutEmbedding(t *testing.T) {
 // TestFamiliesRegistered checks that every architecture constant has a family and that an
 // unknown model_type names the registered ones.
 func TestFamiliesRegistered(t *testing.T) {
-	for _, a := range []Arch{ArchBERT, ArchDistilBERT, ArchRoBERTa, ArchXLMRoBERTa, ArchMPNet, ArchModernBERT} {
+	for _, a := range []Arch{ArchBERT, ArchDistilBERT, ArchRoBERTa, ArchXLMRoBERTa, ArchMPNet, ArchModernBERT, ArchJinaV3} {
 		if f := familyOf(a); f == nil || f.arch != a {
 			t.Errorf("%s: no family registered", a)
 		}
@@ -146,6 +148,65 @@ func TestModernBERTConfig(t *testing.T) {
 			if got := fmt.Sprint(mb.Sliding); got != tc.sliding || mb.GlobalRopeTheta != tc.global || mb.LocalRopeTheta != tc.local || mb.LocalAttention != tc.window {
 				t.Errorf("sliding %s, thetas %g/%g, window %d; want %s, %g/%g, %d", got, mb.GlobalRopeTheta, mb.LocalRopeTheta, mb.LocalAttention,
 					tc.sliding, tc.global, tc.local, tc.window)
+			}
+		})
+	}
+}
+
+// TestJinaConfig reads Jina v3's rotary base in each spelling, round-trips the config, and refuses
+// the LoRA adapters of the remote-code checkpoints, naming the field.
+func TestJinaConfig(t *testing.T) {
+	const shape = `"hidden_size":32,"num_hidden_layers":2,"num_attention_heads":4,"intermediate_size":64,
+"vocab_size":100,"max_position_embeddings":8194,"layer_norm_eps":1e-5`
+	const jina = `"model_type":"jina_embeddings_v3",` + shape
+	for _, tc := range []struct {
+		name, json string
+		theta      float64
+		types      int
+		errs       []string
+	}{
+		{"defaults", jina, 20000, 1, nil},
+		{"rope_parameters", jina + `,"type_vocab_size":2,"rope_parameters":{"rope_type":"default","rope_theta":500}`, 500, 2, nil},
+		{"older rope_theta", jina + `,"rope_theta":10000`, 10000, 1, nil},
+		{"head_dim of the shape", jina + `,"head_dim":8`, 20000, 1, nil},
+		{"scaled rotary", jina + `,"rope_parameters":{"rope_type":"yarn","rope_theta":10}`, 0, 0, []string{`"rope_parameters"`, `"yarn"`}},
+		{"zero base", jina + `,"rope_parameters":{"rope_theta":0}`, 0, 0, []string{`"rope_parameters"`, "must be positive"}},
+		{"other head_dim", jina + `,"head_dim":16`, 0, 0, []string{`"head_dim"`, "16"}},
+		{"LoRA adaptations", jina + `,"lora_adaptations":["retrieval.query","text-matching"]`, 0, 0,
+			[]string{`"lora_adaptations"`, "retrieval.query", "trust_remote_code"}},
+		{"remote-code XLM-R", `"model_type":"xlm-roberta",` + shape + `,"type_vocab_size":1,"position_embedding_type":"rotary",
+"lora_adaptations":["classification"]`, 0, 0, []string{`"position_embedding_type"`, "jina_embeddings_v3", `"lora_adaptations"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := FromHFConfig("m/config.json", []byte("{"+tc.json+"}"))
+			if tc.errs != nil {
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				for _, w := range append(tc.errs, "m/config.json") {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q does not mention %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Arch != ArchJinaV3 || c.RopeTheta != tc.theta || c.TypeVocabSize != tc.types || c.PadTokenID != 1 || c.MaxSequenceLength() != 8194 {
+				t.Errorf("arch %s, theta %g, %d token types, pad %d, max length %d; want jina_embeddings_v3, %g, %d, 1, 8194",
+					c.Arch, c.RopeTheta, c.TypeVocabSize, c.PadTokenID, c.MaxSequenceLength(), tc.theta, tc.types)
+			}
+			data, err := json.Marshal(c.ToHFConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := FromHFConfig("round-trip", data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(c, back) {
+				t.Errorf("round trip changed the config:\n%+v\n%+v", c, back)
 			}
 		})
 	}

@@ -46,7 +46,7 @@ func (m *Model) Forward(sc *mlx.Scope, b *Batch) (*Encoded, error) {
 // shared one: embeddings, then post-norm layers.
 func (m *Model) encode(sc *mlx.Scope, ids, positions, types []int32, at attender) *mlx.Array {
 	if f := familyOf(m.Config.Arch); f.encode != nil {
-		return f.encode(m, sc, ids, positions, at)
+		return f.encode(m, sc, ids, positions, types, at)
 	}
 	return m.layers(sc, m.embeddings(sc, ids, positions, types), at)
 }

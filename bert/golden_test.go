@@ -406,7 +406,7 @@ func cosine(a, b []float32) float64 {
 
 // goldenEncoders are the golden files of bare encoders with a sentence-transformers pipeline, one
 // per architecture.
-var goldenEncoders = []string{"tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-mpnet", "tiny-modernbert"}
+var goldenEncoders = []string{"tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-mpnet", "tiny-modernbert", "tiny-jina"}
 
 // TestGoldenEncoders runs every golden encoder in every dtype, on the golden batch padded and
 // unpadded, against transformers' last_hidden_state and pooler_output and sentence-transformers'

@@ -80,6 +80,9 @@ func splitParam(s string) (module, param string) {
 type layerNames struct {
 	prefix                               string // "encoder.layer" or "transformer.layer"
 	query, key, value, attnOut, attnNorm string
-	up, down, outNorm                    string
-	embedNorm, wordEmb, posEmb, typeEmb  string
+	// qkv, when set, is one fused [3·hidden, hidden] projection of query, key and value (query,
+	// key and value unused).
+	qkv                                 string
+	up, down, outNorm                   string
+	embedNorm, wordEmb, posEmb, typeEmb string // posEmb "": no position table (rotary positions)
 }

@@ -23,9 +23,11 @@ var goldenModels = []struct {
 	{"tiny-roberta", HeadNone},
 	{"tiny-mpnet", HeadNone},
 	{"tiny-modernbert", HeadNone},
+	{"tiny-jina", HeadNone},
 	{"tiny-xlm-roberta-cls", HeadMulticlass},
 	{"tiny-mpnet-cls", HeadMulticlass},
 	{"tiny-modernbert-cls", HeadMulticlass},
+	{"tiny-jina-cls", HeadMulticlass},
 }
 
 // TestGoldenPaddingInvariance runs each golden file's short row alone and padded beside a row of

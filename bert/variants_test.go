@@ -23,11 +23,12 @@ var variantFormats = map[string]struct {
 	"tiny-bert-bf16":     {"safetensors", false},
 	"tiny-bert-oldnames": {"safetensors", false},
 	"tiny-bert-npz":      {"npz", false},
+	"tiny-jina-modules":  {"safetensors", false},
 }
 
-// TestGoldenVariants loads tiny-bert's weights from every other checkpoint layout
-// (testdata/golden/variants.json) and compares them, in float32, with tiny-bert's reference
-// outputs within the tolerances the file lists.
+// TestGoldenVariants loads tiny-bert's (and tiny-jina's) weights from every other checkpoint
+// layout (testdata/golden/variants.json) and compares them, in float32, with the model's
+// reference outputs within the tolerances the file lists.
 func TestGoldenVariants(t *testing.T) {
 	variants, err := golden.LoadVariants(golden.Path("variants.json"))
 	if err != nil {

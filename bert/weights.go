@@ -36,7 +36,7 @@ type weights struct {
 // classifierWeights are a sequence-classification head: out(norm(preAct(pre(x)))), x the first
 // token, or the mask-aware mean of the tokens when meanPool is set.
 type classifierWeights struct {
-	pre      *linear    // BERT: pooler; DistilBERT: pre_classifier; RoBERTa, MPNet: classifier.dense; ModernBERT: head.dense
+	pre      *linear    // BERT: pooler; DistilBERT: pre_classifier; RoBERTa, MPNet, Jina v3: classifier.dense; ModernBERT: head.dense
 	preAct   string     // an activation name: "tanh", "relu", "gelu", …
 	norm     *layerNorm // ModernBERT: head.norm; nil elsewhere
 	out      linear
@@ -82,12 +82,11 @@ func bindWeights(c *Config, b *binder, head HeadType) *weights {
 	if f.bind != nil {
 		return f.bind(c, b, head)
 	}
-	n := f.names
+	n := spelling(f, b)
 	H, I := c.HiddenSize, c.IntermediateSize
-	w := &weights{
-		word:      b.tensor(n.wordEmb+".weight", c.VocabSize, H),
-		pos:       b.tensor(n.posEmb+".weight", c.MaxPositionEmbeddings, H),
-		embedNorm: b.norm(n.embedNorm, H),
+	w := &weights{word: b.tensor(n.wordEmb+".weight", c.VocabSize, H), embedNorm: b.norm(n.embedNorm, H)}
+	if n.posEmb != "" {
+		w.pos = b.tensor(n.posEmb+".weight", c.MaxPositionEmbeddings, H)
 	}
 	if c.UsesTokenTypes() {
 		w.typ = b.tensor(n.typeEmb+".weight", c.TypeVocabSize, H)
@@ -95,10 +94,7 @@ func bindWeights(c *Config, b *binder, head HeadType) *weights {
 	for i := 0; i < c.NumHiddenLayers; i++ {
 		p := fmt.Sprintf("%s.%d.", n.prefix, i)
 		w.layers = append(w.layers, layer{
-			qkv: linear{
-				w: b.stacked([]string{p + n.query + ".weight", p + n.key + ".weight", p + n.value + ".weight"}, H, H),
-				b: b.stacked([]string{p + n.query + ".bias", p + n.key + ".bias", p + n.value + ".bias"}, H),
-			},
+			qkv:      bindQKV(b, p, n, H),
 			out:      b.linear(p+n.attnOut, H, H),
 			attnNorm: b.norm(p+n.attnNorm, H),
 			up:       b.linear(p+n.up, I, H),
@@ -117,6 +113,33 @@ func bindWeights(c *Config, b *binder, head HeadType) *weights {
 		w.head = bindHead(c, f.head, b, w)
 	}
 	return w
+}
+
+// spelling is the family's tensor names as the checkpoint in b spells them: names, unless the
+// checkpoint lacks their first layer's attention output and one of otherNames has it.
+func spelling(f *family, b *binder) layerNames {
+	first := func(n layerNames) string { return n.prefix + ".0." + n.attnOut + ".weight" }
+	if b.has(first(f.names)) {
+		return f.names
+	}
+	for _, n := range f.otherNames {
+		if b.has(first(n)) {
+			return n
+		}
+	}
+	return f.names // its missing tensors are the error
+}
+
+// bindQKV binds a layer's query, key and value projections as one [3·hidden, hidden] linear:
+// the checkpoint's fused projection, or its three stacked.
+func bindQKV(b *binder, p string, n layerNames, H int) linear {
+	if n.qkv != "" {
+		return b.linear(p+n.qkv, 3*H, H)
+	}
+	return linear{
+		w: b.stacked([]string{p + n.query + ".weight", p + n.key + ".weight", p + n.value + ".weight"}, H, H),
+		b: b.stacked([]string{p + n.query + ".bias", p + n.key + ".bias", p + n.value + ".bias"}, H),
+	}
 }
 
 // headLabels is the number of outputs of the head whose last layer is out: its weight's rows, else

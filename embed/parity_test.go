@@ -77,7 +77,7 @@ func compare(t *testing.T, what string, got, want []float32) {
 // The facade gives the reference's last hidden state and sentence embedding, whatever the token
 // budget cuts the rows into.
 func TestEncoderParity(t *testing.T) {
-	for _, model := range []string{"tiny-bert", "tiny-distilbert", "tiny-mpnet", "tiny-roberta", "tiny-modernbert"} {
+	for _, model := range []string{"tiny-bert", "tiny-distilbert", "tiny-mpnet", "tiny-roberta", "tiny-modernbert", "tiny-jina"} {
 		for _, budget := range []int{embed.DefaultMaxTokens, 64} {
 			t.Run(fmt.Sprintf("%s/budget=%d", model, budget), func(t *testing.T) {
 				g := loadGolden(t, model)

@@ -74,8 +74,9 @@ def case(inputs, outputs, drop=()):
     return body
 
 
-def encoder_golden(name, folder, rows, short_row, long_row, pad_id=0):
-    """Golden data for an encoder with a sentence-transformers wrapper (tiny-bert, tiny-distilbert, …)."""
+def encoder_golden(name, folder, rows, short_row, long_row, pad_id=0, trim_hidden=False):
+    """Golden data for an encoder with a sentence-transformers wrapper (tiny-bert, tiny-distilbert, …).
+    trim_hidden cuts each row of the main batch's last_hidden_state to its attended tokens."""
     model = ro.load_encoder(folder)
     st = ro.load_sentence_transformer(folder)
 
@@ -91,12 +92,26 @@ def encoder_golden(name, folder, rows, short_row, long_row, pad_id=0):
     padded_inputs, padded_batch = ro.pad([long_row, rows[short_row]], pad_id=pad_id)
     golden = header(name, model, model_dir=f"models/{name}", pooling_mode="mean", normalize=True)
     golden.update(case(inputs, main))
+    if trim_hidden:
+        golden["last_hidden_state"] = [h[:len(r["input_ids"])] for h, r in zip(golden["last_hidden_state"], rows)]
     golden["padding_invariance"] = {
         "row": 1,
         "alone": case(alone_inputs, outputs(alone_batch)),
         "padded": case(padded_inputs, outputs(padded_batch), drop=("last_hidden_state",)),
     }
     return golden, main, batch
+
+
+def from_text(folder, texts):
+    """What `bertbatch run` must give from texts: the token ids of the model's tokenizer (truncated at
+    max_seq_length) and SentenceTransformer.encode's embeddings."""
+    st = ro.load_sentence_transformer(folder)
+    ids = st.tokenizer(texts, truncation=True, max_length=st.max_seq_length)["input_ids"]
+    if max(len(r) for r in ids) != st.max_seq_length:
+        raise RuntimeError(f"{folder}: no text reaches max_seq_length {st.max_seq_length}")
+    embedding = st.encode(texts, batch_size=4, convert_to_numpy=True)
+    return {"texts": texts, "max_seq_length": st.max_seq_length, "input_ids": ids,
+            "sentence_embedding": refjson.f32(embedding)}
 
 
 def head_golden(name, folder, rows, short_row, long_row, pad_id=0):
@@ -128,17 +143,17 @@ def head_golden(name, folder, rows, short_row, long_row, pad_id=0):
 
 
 def check_variant(folder, loader, reference, batch, tolerance):
-    """Loads a format variant with transformers and compares it with the tiny-bert reference outputs."""
+    """Loads a format variant with transformers and compares it with its model's reference outputs."""
     model = loader(folder)
     out = ro.encoder_outputs(model, batch)
     for key in ("last_hidden_state", "pooler_output"):
         if "max_abs_diff" in tolerance:
             diff = ro.max_abs_diff(out[key], reference[key])
             if diff > 1e-6:
-                raise RuntimeError(f"{folder}: {key} differs from tiny-bert by {diff}")
+                raise RuntimeError(f"{folder}: {key} differs from the reference by {diff}")
         cos = ro.min_cosine(out[key], reference[key])
         if cos < tolerance["min_cosine"]:
-            raise RuntimeError(f"{folder}: {key} cosine {cos} to tiny-bert is below {tolerance['min_cosine']}")
+            raise RuntimeError(f"{folder}: {key} cosine {cos} to the reference is below {tolerance['min_cosine']}")
     return ro.min_cosine(out["pooler_output"], reference["pooler_output"])
 
 
@@ -182,6 +197,20 @@ def write_variants(model, reference, batch):
     return variants
 
 
+def jina_modules_variant(folder, reference, batch):
+    """tiny-jina's state dict saved as is: transformers' module names (layers.N.self_attn.{q,k,v,o}_proj,
+    post_attention_layernorm, …) instead of the Jina names save_pretrained writes; transformers loads both."""
+    model = ro.load_encoder(folder)
+    name = "tiny-jina-modules"
+    out = rf.fresh_folder(os.path.join(MODELS, name))
+    rf.write_config(model.config, out)
+    rf.write_safetensors(model.state_dict(), out)
+    cos = check_variant(out, ro.load_encoder, reference, batch, FP32)
+    print(f"{name}: reproduces tiny-jina (min pooler cosine {cos:.9f})")
+    return {"model_dir": f"models/{name}", "golden": "tiny-jina.json",
+            "format": "model.safetensors of a state dict saved as is: transformers' module names", **FP32}
+
+
 def main():
     torch.set_num_threads(2)
     torch.use_deterministic_algorithms(True)
@@ -192,7 +221,6 @@ def main():
     golden, main_out, batch = encoder_golden("tiny-bert", os.path.join(MODELS, "tiny-bert"), rows, short_row, long_row)
     refjson.write(os.path.join(GOLDEN, "tiny-bert.json"), golden)
     variants = write_variants(bert, main_out, batch)
-    refjson.write(os.path.join(GOLDEN, "variants.json"), {"variants": variants})
 
     tiny.write_tiny_distilbert(os.path.join(MODELS, "tiny-distilbert"))
     rows, short_row, long_row = tiny.encoder_rows(seed=100, token_types=False)
@@ -208,6 +236,16 @@ def main():
         if name == "tiny-mpnet":
             golden["relative_position_buckets"] = ro.mpnet_buckets(200)
         refjson.write(os.path.join(GOLDEN, f"{name}.json"), golden)
+
+    jina = os.path.join(MODELS, "tiny-jina")
+    tiny.write_tiny_jina(jina)
+    rows, short_row, long_row = tiny.encoder_rows(seed=100, token_types=False, longest=tiny.JINA_POSITIONS)
+    golden, jina_out, jina_batch = encoder_golden("tiny-jina", jina, rows, short_row, long_row, tiny.PAD_ID["tiny-jina"],
+                                                  trim_hidden=True)
+    golden["from_text"] = from_text(jina, tiny.jina_texts())
+    refjson.write(os.path.join(GOLDEN, "tiny-jina.json"), golden)
+    variants.append(jina_modules_variant(jina, jina_out, jina_batch))
+    refjson.write(os.path.join(GOLDEN, "variants.json"), {"variants": variants})
 
     head_rows, short_row, long_row = tiny.head_rows(seed=200)
     for name, writer in tiny.HEADS.items():

@@ -7,6 +7,8 @@ computed at test time by the reference stack (.venv-ref) and never committed.
                         TOKENIZER (multilingual-e5-small's tokenizer.json, `make tokenizers`), written to
                         OUT/model beside the tokenizer; the token ids HF tokenizers gives and the mean of
                         XLMRobertaModel's last hidden state over them.
+  jina TOKENIZER OUT    the same with a tiny Jina embeddings v3 checkpoint (JinaEmbeddingsV3Model, whose
+                        tokenizer is XLM-R's) of 1024 rotary positions, so that rows run past 512 tokens.
 
 Each writes OUT/texts.jsonl ({"id", "text"}, the job's input) and OUT/expected.json
 ({"ids", "input_ids", "embedding"}: one entry per row, in input order).
@@ -34,6 +36,9 @@ XLMR_SEED = 21
 # The tiny XLM-R: BERT-tiny's shape, with e5's position table (514 = 512 tokens + padding_idx + 1).
 XLMR_SHAPE = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
                   max_position_embeddings=514)
+JINA_SEED = 22
+# The tiny Jina v3: the same shape, rotary positions up to 1024 (no position table, no padding offset).
+JINA_SHAPE = dict(XLMR_SHAPE, max_position_embeddings=1024)
 
 
 def texts():
@@ -78,29 +83,61 @@ def mpnet(model_dir, out):
 
 @torch.no_grad()
 def xlmr(tokenizer_path, out):
-    """A seeded tiny XLMRobertaModel over the tokenizer's vocabulary; mean pooling of its last hidden
-    state under the attention mask (what sentence-transformers' mean Pooling computes)."""
+    """A seeded tiny XLMRobertaModel over the tokenizer's vocabulary (see tiny_over_tokenizer)."""
+    from transformers import XLMRobertaConfig, XLMRobertaModel
+
+    def build(tok, pad):
+        config = XLMRobertaConfig(vocab_size=tok.get_vocab_size(with_added_tokens=True), type_vocab_size=1,
+                                  hidden_act="gelu", layer_norm_eps=1e-5, pad_token_id=pad,
+                                  bos_token_id=tok.token_to_id("<s>"), eos_token_id=tok.token_to_id("</s>"),
+                                  architectures=["XLMRobertaModel"], **XLMR_SHAPE)
+        return XLMRobertaModel(config, add_pooling_layer=False), config.max_position_embeddings - pad - 1
+
+    tiny_over_tokenizer(tokenizer_path, out, build, XLMR_SEED,
+                        lambda d: XLMRobertaModel.from_pretrained(d, add_pooling_layer=False, dtype=torch.float32,
+                                                                  attn_implementation="eager"))
+
+
+@torch.no_grad()
+def jina(tokenizer_path, out):
+    """A seeded tiny JinaEmbeddingsV3Model over the tokenizer's vocabulary (see tiny_over_tokenizer)."""
+    from transformers import JinaEmbeddingsV3Config, JinaEmbeddingsV3Model
+
+    def build(tok, pad):
+        config = JinaEmbeddingsV3Config(vocab_size=tok.get_vocab_size(with_added_tokens=True), type_vocab_size=1,
+                                        hidden_act="gelu", layer_norm_eps=1e-5, pad_token_id=pad,
+                                        bos_token_id=tok.token_to_id("<s>"), eos_token_id=tok.token_to_id("</s>"),
+                                        rope_parameters={"rope_type": "default", "rope_theta": 20000.0},
+                                        architectures=["JinaEmbeddingsV3Model"], **JINA_SHAPE)
+        return JinaEmbeddingsV3Model(config, add_pooling_layer=False), config.max_position_embeddings
+
+    tiny_over_tokenizer(tokenizer_path, out, build, JINA_SEED,
+                        lambda d: JinaEmbeddingsV3Model.from_pretrained(d, add_pooling_layer=False, dtype=torch.float32,
+                                                                        attn_implementation="eager"))
+
+
+@torch.no_grad()
+def tiny_over_tokenizer(tokenizer_path, out, build, seed, load):
+    """Writes the seeded model build(tokenizer, pad id) returns (with the longest row it takes) to OUT/model
+    beside the tokenizer, reloads it with load, and writes the texts, their token ids (truncated to that
+    longest row) and the mean of the last hidden state under the attention mask (what sentence-transformers'
+    mean Pooling computes)."""
     import shutil
 
     from tokenizers import Tokenizer
-    from transformers import XLMRobertaConfig, XLMRobertaModel
 
     sys.path.insert(0, HERE)
     from reftiny import randomize
 
     tok = Tokenizer.from_file(tokenizer_path)
     pad = tok.token_to_id("<pad>")
-    config = XLMRobertaConfig(vocab_size=tok.get_vocab_size(with_added_tokens=True), type_vocab_size=1,
-                              hidden_act="gelu", layer_norm_eps=1e-5, pad_token_id=pad,
-                              bos_token_id=tok.token_to_id("<s>"), eos_token_id=tok.token_to_id("</s>"),
-                              architectures=["XLMRobertaModel"], **XLMR_SHAPE)
-    model = randomize(XLMRobertaModel(config, add_pooling_layer=False), seed=XLMR_SEED)
+    model, max_len = build(tok, pad)
+    model = randomize(model, seed=seed)
     model_dir = os.path.join(out, "model")
     model.save_pretrained(model_dir)
     shutil.copyfile(tokenizer_path, os.path.join(model_dir, "tokenizer.json"))
-    model = XLMRobertaModel.from_pretrained(model_dir, add_pooling_layer=False, dtype=torch.float32, attn_implementation="eager").eval()
+    model = load(model_dir).eval()
 
-    max_len = config.max_position_embeddings - pad - 1
     tok.enable_truncation(max_len)
     rows = texts()
     ids = [e.ids for e in tok.encode_batch(rows)]
@@ -118,10 +155,11 @@ def xlmr(tokenizer_path, out):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("mpnet", "xlmr"):
+    commands = {"mpnet": mpnet, "xlmr": xlmr, "jina": jina}
+    if len(sys.argv) != 4 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     torch.set_num_threads(int(os.environ.get("BERTBATCH_REF_THREADS", "2")))
-    {"mpnet": mpnet, "xlmr": xlmr}[sys.argv[1]](sys.argv[2], sys.argv[3])
+    commands[sys.argv[1]](sys.argv[2], sys.argv[3])
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ from transformers import (
     DistilBertConfig,
     DistilBertForSequenceClassification,
     DistilBertModel,
+    JinaEmbeddingsV3Config,
+    JinaEmbeddingsV3ForSequenceClassification,
+    JinaEmbeddingsV3Model,
     ModernBertConfig,
     ModernBertForSequenceClassification,
     ModernBertModel,
@@ -59,7 +62,7 @@ def vocabulary():
     return vocab
 
 
-def tokenizer():
+def tokenizer(max_length=MAX_POSITIONS):
     """A lowercasing BERT WordPiece tokenizer over vocabulary(), as transformers saves it."""
     vocab = vocabulary()
     tok = Tokenizer(models.WordPiece({t: i for i, t in enumerate(vocab)}, unk_token="[UNK]", max_input_chars_per_word=100))
@@ -71,13 +74,13 @@ def tokenizer():
     tok.decoder = decoders.WordPiece(prefix="##")
     return BertTokenizerFast(
         tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]",
-        mask_token="[MASK]", model_max_length=MAX_POSITIONS, do_lower_case=True,
+        mask_token="[MASK]", model_max_length=max_length, do_lower_case=True,
     )
 
 
-def write_tokenizer(folder):
+def write_tokenizer(folder, max_length=MAX_POSITIONS):
     """tokenizer.json, tokenizer_config.json and vocab.txt."""
-    tokenizer().save_pretrained(folder)
+    tokenizer(max_length).save_pretrained(folder)
     with open(os.path.join(folder, "vocab.txt"), "w") as f:
         f.write("\n".join(vocabulary()) + "\n")
 
@@ -140,6 +143,22 @@ def modernbert_config(**extra):
         rope_parameters={"full_attention": {"rope_type": "default", "rope_theta": 160000.0},
                          "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
         pad_token_id=PAD, bos_token_id=CLS, eos_token_id=SEP, cls_token_id=CLS, sep_token_id=SEP, **extra,
+    )
+
+
+# Jina v3 has no position table: its rotary positions reach as far as max_position_embeddings says,
+# 1024 here, so that rows run past 512 tokens.
+JINA_POSITIONS = 1024
+
+
+def jina_config(**extra):
+    """The shared tiny Jina embeddings v3 config: BERT's shape, one token type, pad id 1 as XLM-R,
+    layer_norm_eps 1e-5, rotary base 20000 (the default) over 1024 positions."""
+    return JinaEmbeddingsV3Config(
+        vocab_size=VOCAB, hidden_size=HIDDEN, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        max_position_embeddings=JINA_POSITIONS, type_vocab_size=1, hidden_act="gelu", layer_norm_eps=1e-5,
+        rope_parameters={"rope_type": "default", "rope_theta": 20000.0},
+        pad_token_id=ROBERTA_PAD, bos_token_id=CLS, eos_token_id=SEP, **extra,
     )
 
 
@@ -214,12 +233,12 @@ def write_tiny_distilbert(folder):
     return model
 
 
-def write_sentence_encoder(model, folder):
+def write_sentence_encoder(model, folder, max_length=MAX_POSITIONS):
     """Saves model through sentence-transformers 6 (Transformer → mean Pooling → Normalize) with the
-    shared tokenizer, as tiny-distilbert."""
+    shared tokenizer (model_max_length max_length), as tiny-distilbert."""
     staging = folder + ".staging"
     save_model(model, staging)
-    write_tokenizer(staging)
+    write_tokenizer(staging, max_length)
     st = SentenceTransformer(modules=[Transformer(staging), Pooling(HIDDEN, pooling_mode="mean"), Normalize()])
     rf.fresh_folder(folder)
     st.save(folder)
@@ -244,6 +263,13 @@ def write_tiny_modernbert(folder):
     return write_sentence_encoder(randomize(model, seed=13), folder)
 
 
+def write_tiny_jina(folder):
+    """tiny-jina: JinaEmbeddingsV3Model with pooler behind a sentence-transformers pipeline whose
+    max_seq_length is the model's 1024 positions."""
+    model = JinaEmbeddingsV3Model(jina_config(architectures=["JinaEmbeddingsV3Model"]))
+    return write_sentence_encoder(randomize(model, seed=15), folder, JINA_POSITIONS)
+
+
 def classifier(model_cls, config, seed, folder):
     """Saves a randomized sequence-classification model."""
     model = randomize(model_cls(config), seed)
@@ -259,6 +285,7 @@ LABELS = {
     "tiny-xlm-roberta-cls": ["anger", "joy", "sadness"],
     "tiny-mpnet-cls": ["contradiction", "entailment", "neutral"],
     "tiny-modernbert-cls": ["negative", "neutral", "positive"],
+    "tiny-jina-cls": ["anger", "joy", "sadness"],
 }
 
 
@@ -292,12 +319,14 @@ HEADS = {
     "tiny-modernbert-cls": lambda d: classifier(ModernBertForSequenceClassification, modernbert_config(
         architectures=["ModernBertForSequenceClassification"], classifier_pooling="mean",
         **labelled("tiny-modernbert-cls", "single_label_classification")), 14, d),
+    "tiny-jina-cls": lambda d: classifier(JinaEmbeddingsV3ForSequenceClassification, jina_config(
+        architectures=["JinaEmbeddingsV3ForSequenceClassification"], **labelled("tiny-jina-cls", "single_label_classification")), 16, d),
 }
 
 # Heads whose model has no token type embedding (their rows carry type 0) and which pad with id 1.
-NO_TOKEN_TYPES = ("tiny-distilbert-cls", "tiny-xlm-roberta-cls", "tiny-mpnet-cls", "tiny-modernbert-cls")
+NO_TOKEN_TYPES = ("tiny-distilbert-cls", "tiny-xlm-roberta-cls", "tiny-mpnet-cls", "tiny-modernbert-cls", "tiny-jina-cls")
 PAD_ID = {"tiny-xlm-roberta-cls": ROBERTA_PAD, "tiny-mpnet-cls": ROBERTA_PAD, "tiny-roberta": ROBERTA_PAD,
-          "tiny-mpnet": ROBERTA_PAD}
+          "tiny-mpnet": ROBERTA_PAD, "tiny-jina": ROBERTA_PAD, "tiny-jina-cls": ROBERTA_PAD}
 
 
 def _row(ids, types=None):
@@ -315,12 +344,12 @@ def _pair(rng, a, b):
     return _row(ids, [0] * (a + 2) + [1] * (b + 1))
 
 
-def encoder_rows(seed, token_types):
-    """The encoder batch: rows of 128 (= max_position_embeddings), 1, 2, 15 (pair), 6, 60 (pair), 20 (with
-    [UNK], [MASK] and the largest id), 33 tokens. Returns rows, the short row index, the long row."""
+def encoder_rows(seed, token_types, longest=MAX_POSITIONS):
+    """The encoder batch: rows of longest (128 = max_position_embeddings), 1, 2, 15 (pair), 6, 60 (pair), 20
+    (with [UNK], [MASK] and the largest id), 33 tokens. Returns rows, the short row index, the long row."""
     rng = np.random.default_rng(seed)
     rows = [
-        _single(rng, MAX_POSITIONS - 2),
+        _single(rng, longest - 2),
         _row([CLS]),
         _row([CLS, SEP]),
         _pair(rng, 7, 5),
@@ -341,6 +370,18 @@ def head_rows(seed):
             _pair(rng, 12, 11), _row([CLS, SEP]), _single(rng, 3), _pair(rng, 4, 20), _single(rng, 22),
             _single(rng, 7)]
     return rows, 3, _single(rng, MAX_POSITIONS - 2)
+
+
+def jina_texts():
+    """The texts tiny-jina embeds from text: sentences over the tiny vocabulary (with capitals, accents,
+    punctuation and a character outside it), one of about 700 tokens and one truncated at 1024."""
+    words = [w for w in WORDS if len(w) > 1]
+    rng = np.random.default_rng(300)
+    sentence = lambda n: " ".join(rng.choice(words, n))
+    texts = ["The quick brown fox jumps over the lazy dog.", "Café, naïve: école!", "dog", "x ≠ y",
+             "Where was the film made? In a small city, during the war.", sentence(40), sentence(12) + ". " + sentence(9)]
+    texts += [sentence(680), sentence(1500)]
+    return texts
 
 
 def without_token_types(rows):

@@ -27,6 +27,8 @@ func TestInspectModelArchitecture(t *testing.T) {
 		{"tiny-mpnet", []string{"architecture: mpnet\n", "no token types", "relative position bias: 32 buckets, max distance 128"}},
 		{"tiny-modernbert", []string{"architecture: modernbert\n", "no token types",
 			"rotary positions (theta 160000 global, 10000 local); 1 of 3 layers global, the others within 8 tokens each side"}},
+		{"tiny-jina", []string{"architecture: jina_embeddings_v3\n", "positions from 0, rows up to 1024 tokens", "1 token type(s)",
+			"rotary positions (theta 20000) in every layer, no position table", "pooling: mean, normalized\n"}},
 	} {
 		t.Run(tc.model, func(t *testing.T) {
 			dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "models", tc.model))

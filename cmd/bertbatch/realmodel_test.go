@@ -32,8 +32,9 @@ type realModelExpected struct {
 // TestRealModelsFromText runs `bertbatch run` from text on real checkpoints and tokenizers and
 // compares every row with the reference stack (.venv-ref), which testdata/refrealmodels.py runs at
 // test time: all-mpnet-base-v2 against sentence-transformers `encode`, and multilingual texts through
-// multilingual-e5-small's XLM-R tokenizer into a seeded tiny XLM-R checkpoint of that vocabulary
-// against HF tokenizers and transformers' XLMRobertaModel. `make realmodels` sets what it needs.
+// multilingual-e5-small's XLM-R tokenizer into seeded tiny XLM-R and Jina v3 checkpoints of that
+// vocabulary against HF tokenizers and transformers' XLMRobertaModel and JinaEmbeddingsV3Model.
+// `make realmodels` sets what it needs.
 func TestRealModelsFromText(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the real-model checks take minutes on a CPU; run `make realmodels`")
@@ -57,6 +58,10 @@ func TestRealModelsFromText(t *testing.T) {
 		{"tiny XLM-R with the multilingual-e5-small tokenizer", func(t *testing.T) (string, string) {
 			tok := filepath.Join("multilingual-e5-small", "tokenizer.json")
 			return "xlmr", filepath.Join(envFolder(t, "BERTBATCH_TOKENIZERS_DIR", tok, "run `make tokenizers`"), tok)
+		}, func(out string) string { return filepath.Join(out, "model") }, "mean"},
+		{"tiny Jina v3 with the multilingual-e5-small tokenizer", func(t *testing.T) (string, string) {
+			tok := filepath.Join("multilingual-e5-small", "tokenizer.json")
+			return "jina", filepath.Join(envFolder(t, "BERTBATCH_TOKENIZERS_DIR", tok, "run `make tokenizers`"), tok)
 		}, func(out string) string { return filepath.Join(out, "model") }, "mean"},
 	}
 	for _, tt := range tests {

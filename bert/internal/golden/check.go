@@ -25,6 +25,9 @@ func (c *Case) check() error {
 		return fmt.Errorf("padding_invariance: want 1 alone row and row < %d padded rows, got %d and row %d",
 			len(pi.Padded.Inputs), len(pi.Alone.Inputs), pi.Row)
 	}
+	if ft := c.FromText; ft != nil && (len(ft.Texts) == 0 || len(ft.InputIDs) != len(ft.Texts) || len(ft.SentenceEmbedding) != len(ft.Texts)) {
+		return fmt.Errorf("from_text: %d texts, %d token rows, %d embeddings; want as many of each", len(ft.Texts), len(ft.InputIDs), len(ft.SentenceEmbedding))
+	}
 	return nil
 }
 

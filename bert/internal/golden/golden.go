@@ -3,8 +3,9 @@
 //
 // Invariants: a Case loaded without error has rectangular inputs (every row as long as the first,
 // three equal-length fields a row), outputs with one entry per input row (last_hidden_state may cover
-// only the first LastHiddenStateRows rows and a prefix of the positions), and a padding-invariance
-// Row that indexes its Padded batch. Float values are the exact float32 values the reference produced.
+// only the first LastHiddenStateRows rows and a prefix of the positions, at least a row's attended
+// ones), a padding-invariance Row that indexes its Padded batch, and as many token rows and
+// embeddings in FromText as texts. Float values are the exact float32 values the reference produced.
 // Values at padded positions (attention_mask 0) are whatever the reference computed there: compare
 // only positions whose mask is 1.
 package golden
@@ -89,6 +90,17 @@ type Case struct {
 	PaddingInvariance PaddingInvariance `json:"padding_invariance"`
 	// RelativePositionBuckets is MPNet's relative_position_bucket of each relative position (MPNet only).
 	RelativePositionBuckets *Buckets `json:"relative_position_buckets"`
+	// FromText is what a job must give from texts (tiny-jina only).
+	FromText *FromText `json:"from_text"`
+}
+
+// FromText is texts, the token ids the model's tokenizer gives them (truncated at MaxSeqLength)
+// and SentenceTransformer.encode's embeddings of them.
+type FromText struct {
+	Texts             []string    `json:"texts"`
+	MaxSeqLength      int         `json:"max_seq_length"`
+	InputIDs          [][]int32   `json:"input_ids"`
+	SentenceEmbedding [][]float32 `json:"sentence_embedding"`
 }
 
 // Buckets pairs relative positions (key minus query) with their relative attention buckets.

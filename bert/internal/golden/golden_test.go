@@ -44,8 +44,8 @@ func TestLoadVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 7 {
-		t.Fatalf("want 7 variants, got %d", len(vs))
+	if len(vs) != 8 {
+		t.Fatalf("want 8 variants (7 of tiny-bert, 1 of tiny-jina), got %d", len(vs))
 	}
 	for _, v := range vs {
 		t.Run(filepath.Base(v.ModelDir), func(t *testing.T) {
