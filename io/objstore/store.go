@@ -29,6 +29,9 @@ type Object struct {
 	Name    string
 	Size    int64
 	ModTime time.Time
+	// ETag is the object's entity tag; Stat sets it, List leaves it "" (a
+	// listing does not carry it on every store).
+	ETag string
 }
 
 // Open opens the bucket of loc and checks that it exists and can be reached
@@ -94,7 +97,7 @@ func (s *Store) Stat(ctx context.Context, name string) (Object, error) {
 	if err != nil {
 		return Object{}, fmt.Errorf("%s: %w", s.URL(name), wrap(err))
 	}
-	return Object{Name: name, Size: a.Size, ModTime: a.ModTime}, nil
+	return Object{Name: name, Size: a.Size, ModTime: a.ModTime, ETag: a.ETag}, nil
 }
 
 // Read returns the whole object name.
