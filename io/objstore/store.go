@@ -57,6 +57,16 @@ func Open(ctx context.Context, loc Location) (*Store, error) {
 	return &Store{loc: loc, bucket: b}, nil
 }
 
+// FromBucket makes a Store of an already open bucket at loc (for example an
+// in-memory gocloud.dev/blob/memblob bucket in tests). The bucket is narrowed
+// to loc's prefix; closing the Store closes it.
+func FromBucket(loc Location, b *blob.Bucket) *Store {
+	if loc.Prefix != "" {
+		b = blob.PrefixedBucket(b, loc.Prefix+"/")
+	}
+	return &Store{loc: loc, bucket: b}
+}
+
 // Location is where the Store is.
 func (s *Store) Location() Location { return s.loc }
 
