@@ -222,4 +222,3 @@ func TestReadObjectsAsFiles(t *testing.T) {
 		}
 	}
 }
-
