@@ -93,6 +93,7 @@ func TestObjectStoragePaths(t *testing.T) {
 		{"dot segments", "org/name", "[s3://b/../x]", "o", "not allowed"},
 		{"double star", "org/name", "[s3://b/x/**]", "o", "** is not supported"},
 		{"model glob", "s3://b/m*", "[d]", "o", "not a glob"},
+		{"model revision", "s3://b/m\", revision: \"v1", "[d]", "o", "applies to Hub models only"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

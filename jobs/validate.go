@@ -8,6 +8,7 @@ import (
 
 	"github.com/bertbatch/bertbatch/bert/outputs"
 	"github.com/bertbatch/bertbatch/io/dataset"
+	"github.com/bertbatch/bertbatch/io/objstore"
 )
 
 // checkJob reports contradictory options (each at the field that contradicts another) and clears the fields
@@ -52,6 +53,13 @@ func (d *decoder) checkModel(m *Model) {
 			if d.has(f) {
 				d.at(f, "applies to Hub models only, and %s is the local folder %s; remove it", d.path(&m.Ref), m.Ref)
 			}
+		}
+		m.Revision = ""
+		return
+	}
+	if objstore.IsRemote(m.Ref) {
+		if d.has(&m.Revision) {
+			d.at(&m.Revision, "applies to Hub models only, and %s is the object-storage folder %s; remove it", d.path(&m.Ref), m.Ref)
 		}
 		m.Revision = ""
 		return
