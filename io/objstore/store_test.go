@@ -78,14 +78,14 @@ func TestPathStyleFollowsTheEndpoint(t *testing.T) {
 		t.Errorf("without an endpoint: %q", got)
 	}
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:8333")
-	if got := loc.bucketURL(); got != "s3://b?use_path_style=true" {
+	if got := loc.bucketURL(); got != "s3://b?response_checksum_validation=when_required&use_path_style=true" {
 		t.Errorf("with an endpoint: %q", got)
 	}
 	loc, err = Parse("s3://b/p?use_path_style=false")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := loc.bucketURL(); got != "s3://b?use_path_style=false" {
+	if got := loc.bucketURL(); got != "s3://b?response_checksum_validation=when_required&use_path_style=false" {
 		t.Errorf("with use_path_style=false: %q", got)
 	}
 }
