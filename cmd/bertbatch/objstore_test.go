@@ -193,11 +193,20 @@ func TestRunFromObjectStorage(t *testing.T) {
 		}
 		c.cmd.Process.Kill()
 		<-c.done
-		units, _ := manifestRows(t, out)
-		if code, stderr := runChild(t, env, "run", "--quiet", job); code != exitOK {
+		code, stdout, stderr := cliEnv(t, env, "run", "--quiet", job)
+		if code != exitOK {
 			t.Fatalf("resumed run: exit %d: %s", code, stderr)
 		}
-		t.Logf("killed after %d units", units)
+		var written, rejected, truncated, skipped int
+		if _, err := fmt.Sscanf(stdout, "rows %d written, %d rejected, %d truncated, %d skipped", &written, &rejected, &truncated, &skipped); err != nil {
+			t.Fatalf("resumed run's summary %q: %v", stdout, err)
+		}
+		if written == 0 {
+			t.Skipf("the run finished before the kill; nothing to resume")
+		}
+		if skipped == 0 || written+skipped != 270 {
+			t.Errorf("resumed run: %d rows written, %d skipped; want some of each, 270 in all", written, skipped)
+		}
 		sameParts(t, filepath.Join(dir, "out-local"), out)
 	})
 
@@ -230,6 +239,24 @@ func TestRunFromObjectStorage(t *testing.T) {
 		code, stdout, stderr := cliEnv(t, env, "pull", "s3://models/tiny-bert")
 		if code != exitOK || !strings.Contains(stdout, filepath.Dir(snaps[0])) || strings.Contains(stderr, "copied") {
 			t.Errorf("pull: exit %d, stdout %q, stderr %q; want the cached folder, nothing copied", code, stdout, stderr)
+		}
+	})
+
+	t.Run("changed object", func(t *testing.T) {
+		// Replace one object with another file's bytes: resuming the finished output refuses it.
+		data, err := os.ReadFile(filepath.Join(local, "lang=en", "part-0.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.Client().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("data"),
+			Key: aws.String("reviews/lang=fr/part-0.parquet"), Body: bytes.NewReader(data)}); err != nil {
+			t.Fatal(err)
+		}
+		job := filepath.Join(dir, "s3.yaml")
+		code, stderr := runChild(t, env, "run", "--quiet", job)
+		if code != exitFailed || !strings.Contains(stderr, "input changed since its results were committed") ||
+			!strings.Contains(stderr, "s3://data/reviews/lang=fr/part-0.parquet rows 0 to") {
+			t.Fatalf("rerun after the change: exit %d, stderr %q; want exit 1 naming the changed object", code, stderr)
 		}
 	})
 
