@@ -279,6 +279,7 @@ func TestRunFromObjectStorage(t *testing.T) {
 				out := fmt.Sprintf("out-err-%d", i)
 				job := objectJob(t, dir, out+".yaml", tinyBert(t), tc.paths, out)
 				code, stderr := runChild(t, append(slices.Clone(env), tc.env...), "run", "--quiet", job)
+				t.Logf("exit %d: %s", code, stderr)
 				if code != exitFailed || !strings.Contains(stderr, tc.want) {
 					t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, stderr, tc.want)
 				}
