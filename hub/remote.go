@@ -50,12 +50,12 @@ func resolveRemote(ctx context.Context, ref string, loc objstore.Location, s *se
 	}
 	store, err := objstore.Open(ctx, loc)
 	if err != nil {
-		return nil, fmt.Errorf("hub: model %w", err)
+		return nil, fmt.Errorf("hub: %w", err)
 	}
 	defer store.Close()
 	objs, err := store.List(ctx, "")
 	if err != nil {
-		return nil, fmt.Errorf("hub: model %w", err)
+		return nil, fmt.Errorf("hub: %w", err)
 	}
 	src := newRemoteSource(store, objs)
 	files, err := selectFiles(ctx, src, s.logf)

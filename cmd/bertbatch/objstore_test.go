@@ -236,9 +236,24 @@ func TestRunFromObjectStorage(t *testing.T) {
 		if units, rows := manifestRows(t, filepath.Join(dir, "out-model")); units == 0 || rows != 270 {
 			t.Errorf("output of the model from s3: %d units, %d rows; want 270 rows", units, rows)
 		}
-		code, stdout, stderr := cliEnv(t, env, "pull", "s3://models/tiny-bert")
+		code, stdout, stderr := cliEnv(t, env, "pull", "s3://no-such-bucket/tiny-bert")
+		if want := "bertbatch pull: model s3://no-such-bucket/tiny-bert: hub: s3://no-such-bucket/tiny-bert: the bucket does not exist\n"; code != exitFailed || stderr != want {
+			t.Errorf("pull from a missing bucket: exit %d, stderr %q; want exit 1 and %q", code, stderr, want)
+		}
+		code, stdout, stderr = cliEnv(t, env, "pull", "s3://models/tiny-bert")
 		if code != exitOK || !strings.Contains(stdout, filepath.Dir(snaps[0])) || strings.Contains(stderr, "copied") {
 			t.Errorf("pull: exit %d, stdout %q, stderr %q; want the cached folder, nothing copied", code, stdout, stderr)
+		}
+	})
+
+	t.Run("inspect", func(t *testing.T) {
+		code, stdout, stderr := cliEnv(t, env, "inspect", "s3://data/reviews")
+		if code != exitOK || !strings.Contains(stdout, "files: 3") {
+			t.Errorf("inspect of the dataset: exit %d, stdout %q, stderr %q; want 3 files", code, stdout, stderr)
+		}
+		code, stdout, stderr = cliEnv(t, env, "inspect", "s3://models/tiny-bert")
+		if code != exitOK || !strings.Contains(stdout, "bert") {
+			t.Errorf("inspect of the model: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 		}
 	})
 
