@@ -14,6 +14,9 @@ import (
 // IsLocal reports whether the model reference names a local folder (absolute after parsing) rather than a Hub id.
 func (m Model) IsLocal() bool { return filepath.IsAbs(m.Ref) }
 
+// IsRemote reports whether the model reference names a folder in object storage (s3://, gs://, azblob://).
+func (m Model) IsRemote() bool { return objstore.IsRemote(m.Ref) }
+
 // resolvePath turns the raw value of a path field into its parsed form: environment references expanded and,
 // for folders and files, made absolute against base (the job file's folder).
 func resolvePath(kind, raw, base string, lookup func(string) (string, bool)) (string, error) {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/bertbatch/bertbatch/bert/outputs"
 	"github.com/bertbatch/bertbatch/io/dataset"
-	"github.com/bertbatch/bertbatch/io/objstore"
 )
 
 // checkJob reports contradictory options (each at the field that contradicts another) and clears the fields
@@ -57,7 +56,7 @@ func (d *decoder) checkModel(m *Model) {
 		m.Revision = ""
 		return
 	}
-	if objstore.IsRemote(m.Ref) {
+	if m.IsRemote() {
 		if d.has(&m.Revision) {
 			d.at(&m.Revision, "applies to Hub models only, and %s is the object-storage folder %s; remove it", d.path(&m.Ref), m.Ref)
 		}

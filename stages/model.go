@@ -14,7 +14,6 @@ import (
 	"github.com/bertbatch/bertbatch/bert/tokenizer"
 	"github.com/bertbatch/bertbatch/embed"
 	"github.com/bertbatch/bertbatch/hub"
-	"github.com/bertbatch/bertbatch/io/objstore"
 	"github.com/bertbatch/bertbatch/jobs"
 	"github.com/bertbatch/bertbatch/mlx"
 )
@@ -54,7 +53,7 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 		embed.WithDType(dtype), embed.WithDevice(device), embed.WithHead(head),
 		embed.WithWarnings(func(s string) { logf("warning: %s", s) }))
 	if err != nil {
-		if !job.Model.IsLocal() && !objstore.IsRemote(job.Model.Ref) && ctx.Err() == nil {
+		if !job.Model.IsLocal() && !job.Model.IsRemote() && ctx.Err() == nil {
 			return nil, fmt.Errorf("%w (a folder in model.ref is relative to the job file)", err)
 		}
 		return nil, err
