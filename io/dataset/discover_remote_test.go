@@ -22,7 +22,7 @@ import (
 func memBucket(t *testing.T, name, dir, prefix string) {
 	t.Helper()
 	ctx := context.Background()
-	s := objstore.FromBucket(objstore.Location{Scheme: objstore.S3, Bucket: name}, memblob.OpenBucket(nil))
+	s := objstore.NewStore(objstore.Location{Scheme: objstore.S3, Bucket: name}, memblob.OpenBucket(nil))
 	t.Cleanup(inputfile.Register(s))
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

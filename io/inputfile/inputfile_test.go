@@ -23,7 +23,7 @@ func TestOpenAndStat(t *testing.T) {
 	if err := os.WriteFile(local, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s := objstore.FromBucket(objstore.Location{Scheme: objstore.S3, Bucket: "mem-inputfile"}, memblob.OpenBucket(nil))
+	s := objstore.NewStore(objstore.Location{Scheme: objstore.S3, Bucket: "mem-inputfile"}, memblob.OpenBucket(nil))
 	t.Cleanup(Register(s))
 	if err := s.Put(context.Background(), "k=a%2Fb/a.csv", data); err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestOpenAndStat(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	s := objstore.FromBucket(objstore.Location{Scheme: objstore.S3, Bucket: "mem-errors"}, memblob.OpenBucket(nil))
+	s := objstore.NewStore(objstore.Location{Scheme: objstore.S3, Bucket: "mem-errors"}, memblob.OpenBucket(nil))
 	t.Cleanup(Register(s))
 	tests := []struct {
 		path     string

@@ -57,14 +57,18 @@ func Open(ctx context.Context, loc Location) (*Store, error) {
 	return &Store{loc: loc, bucket: b}, nil
 }
 
-// FromBucket makes a Store of an already open bucket at loc (for example an
-// in-memory gocloud.dev/blob/memblob bucket in tests). The bucket is narrowed
-// to loc's prefix; closing the Store closes it.
-func FromBucket(loc Location, b *blob.Bucket) *Store {
+// NewStore makes the Store of loc from an open bucket b of loc's bucket,
+// narrowed to loc's prefix, without checking that it can be reached. It is
+// for buckets opened otherwise than by Open, such as gocloud.dev's
+// in-memory memblob in tests. The Store takes b over (b itself is not to be
+// used afterwards), yet NewStore may be called on b again: every such Store
+// shares b's driver, which each closes when closed (for memblob, nothing).
+func NewStore(loc Location, b *blob.Bucket) *Store {
+	prefix := ""
 	if loc.Prefix != "" {
-		b = blob.PrefixedBucket(b, loc.Prefix+"/")
+		prefix = loc.Prefix + "/"
 	}
-	return &Store{loc: loc, bucket: b}
+	return &Store{loc: loc, bucket: blob.PrefixedBucket(b, prefix)}
 }
 
 // Location is where the Store is.

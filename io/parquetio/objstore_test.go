@@ -26,7 +26,7 @@ import (
 func memObject(t *testing.T, data []byte) *objstore.File {
 	t.Helper()
 	ctx := context.Background()
-	s := objstore.FromBucket(objstore.Location{Scheme: objstore.S3, Bucket: "mem"}, memblob.OpenBucket(nil))
+	s := objstore.NewStore(objstore.Location{Scheme: objstore.S3, Bucket: "mem"}, memblob.OpenBucket(nil))
 	t.Cleanup(func() { _ = s.Close() })
 	if err := s.Put(ctx, "in/x.parquet", data); err != nil {
 		t.Fatal(err)
