@@ -10,8 +10,9 @@
 //     verbatim ("s3://bucket/" + key): no escape is decoded, so a key holding
 //     %XX (a Hive partition value) is read back as listed.
 //   - Each bucket is opened once per process and kept open: the first
-//     location naming it (through Register or Open) gives the query
-//     parameters (region, use_path_style) used for all of it.
+//     location naming it (through Bucket, or an object path given to Open
+//     or Stat) gives the query parameters (region, use_path_style) used for
+//     all of it. Register puts a Store of one's own in its place.
 //   - Open of an object costs one request (its attributes); ReadAt is one
 //     ranged request, and sequential Reads share one streaming request.
 package inputfile
