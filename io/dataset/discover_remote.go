@@ -27,7 +27,7 @@ func expandRemote(p string, format Format) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("input path: %w", err)
 	}
-	root, pattern := loc.Prefix, []string(nil)
+	root, pattern := keyPrefix(p), []string(nil)
 	if hasMeta(root) {
 		root, pattern = splitKeyGlob(root)
 		for _, seg := range pattern {
@@ -39,7 +39,7 @@ func expandRemote(p string, format Format) ([]File, error) {
 		o, err := s.Stat(ctx, root)
 		switch {
 		case err == nil:
-			return namedObject(loc, o, format)
+			return namedObject(loc, root, o, format)
 		case !errors.Is(err, objstore.ErrNotFound):
 			return nil, fmt.Errorf("input path: %w", err)
 		}
@@ -72,9 +72,9 @@ func expandRemote(p string, format Format) ([]File, error) {
 	return files, nil
 }
 
-// namedObject is the one file of an input path naming an object exactly.
-func namedObject(loc objstore.Location, o objstore.Object, format Format) ([]File, error) {
-	f := File{Path: inputfile.ObjectPath(loc, loc.Prefix), Format: format, Size: o.Size, ModTime: o.ModTime.UTC()}
+// namedObject is the one file of an input path naming the object key exactly.
+func namedObject(loc objstore.Location, key string, o objstore.Object, format Format) ([]File, error) {
+	f := File{Path: inputfile.ObjectPath(loc, key), Format: format, Size: o.Size, ModTime: o.ModTime.UTC()}
 	if format == FormatAuto {
 		var err error
 		if f.Format, err = FormatOf(f.Path); err != nil {
@@ -82,6 +82,17 @@ func namedObject(loc objstore.Location, o objstore.Object, format Format) ([]Fil
 		}
 	}
 	return []File{f}, nil
+}
+
+// keyPrefix is the key prefix of an object-storage path as written, between
+// the bucket and the query, without its outer slashes. Percent escapes are
+// kept: a key holds them literally (a Hive value such as k=a%2Fb), as a
+// folder name on disk does.
+func keyPrefix(p string) string {
+	_, rest, _ := strings.Cut(p, "://")
+	_, key, _ := strings.Cut(rest, "/")
+	key, _, _ = strings.Cut(key, "?")
+	return strings.Trim(key, "/")
 }
 
 // hiddenSegment reports whether any segment of a slash-separated relative

@@ -122,6 +122,8 @@ func TestDiscoverObjectsAsFiles(t *testing.T) {
 		{name: "glob", path: "hive/*/split=test/*.parquet", wantN: 2},
 		{name: "glob of folders", path: "*/*.csv", wantN: 2},
 		{name: "named file", path: "a.csv", wantN: 1},
+		{name: "escaped partition folder", path: "k=a%2Fb", wantN: 1},
+		{name: "escaped partition file", path: "k=a%2Fb/v.csv", wantN: 1},
 		{name: "named hidden file", path: ".hidden.csv", wantN: 1},
 		{name: "forced format", path: "sub", format: FormatJSONL, wantN: 1},
 		{name: "named unknown extension", path: "notes.txt", wantErr: "cannot tell the format"},
