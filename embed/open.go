@@ -48,7 +48,7 @@ func resolve(ctx context.Context, ref string, c *config) (*Snapshot, error) {
 	if err == nil {
 		return snap, nil
 	}
-	if r, perr := hub.ParseReference(ref); perr == nil && r.LocalDir == "" && ctx.Err() == nil {
+	if r, perr := hub.ParseReference(ref); perr == nil && r.RepoID != "" && ctx.Err() == nil {
 		return nil, fmt.Errorf("model %s (read as a Hub id; a local folder is written ./%s): %w", ref, ref, err)
 	}
 	return nil, fmt.Errorf("model %s: %w", ref, err)

@@ -8,23 +8,32 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/bertbatch/bertbatch/io/objstore"
 )
 
-// Reference is a parsed model reference: exactly one of LocalDir and RepoID is set.
+// Reference is a parsed model reference: exactly one of LocalDir, RepoID and Remote is set.
 type Reference struct {
 	LocalDir string // absolute path of an existing folder
 	RepoID   string // Hub repository id, "name" or "namespace/name"
+	Remote   string // object-storage folder, s3://bucket/prefix (gs://, azblob://)
 }
 
 // ParseReference decides whether ref names a local folder or a Hub repository.
 //
-// An existing path wins. A reference starting with "./", "../", "/" or "~/" (or that is "." or "..") is
+// An object-storage location (s3://, gs://, azblob://) is a model folder there. An existing path wins. A reference starting with "./", "../", "/" or "~/" (or that is "." or "..") is
 // a local path and must exist. Anything else must be a valid Hub id (see ValidateRepoID); a string that
 // is neither gets an error saying how to write each.
 func ParseReference(ref string) (Reference, error) {
 	if strings.TrimSpace(ref) == "" {
 		return Reference{}, &ReferenceError{Ref: ref, Reason: "the model reference is empty; give a Hub id such as " +
 			"sentence-transformers/all-MiniLM-L6-v2 or a local folder such as ./models/minilm"}
+	}
+	if objstore.IsRemote(ref) {
+		if _, err := objstore.Parse(ref); err != nil {
+			return Reference{}, &ReferenceError{Ref: ref, Reason: err.Error()}
+		}
+		return Reference{Remote: ref}, nil
 	}
 	path, err := expandPath(ref)
 	if err != nil {

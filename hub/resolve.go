@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/bertbatch/bertbatch/io/objstore"
 )
 
 // Snapshot is a resolved model: a local folder holding the files a job needs.
@@ -18,7 +20,9 @@ type Snapshot struct {
 }
 
 // Resolve turns a model reference into a local folder: an existing folder is used as it is; a Hub id is
-// resolved to a commit and its needed files are fetched into the cache (or found there, offline).
+// resolved to a commit and its needed files are fetched into the cache (or found there, offline); an
+// object-storage folder (s3://bucket/prefix) has its needed files copied into the cache once per version
+// of them (see resolveRemote).
 // See the package documentation for the cache, locking and offline rules.
 func Resolve(ctx context.Context, ref string, opts Options) (*Snapshot, error) {
 	r, err := ParseReference(ref)
@@ -35,6 +39,17 @@ func Resolve(ctx context.Context, ref string, opts Options) (*Snapshot, error) {
 	s, err := resolveSettings(opts)
 	if err != nil {
 		return nil, err
+	}
+	if r.Remote != "" {
+		if opts.Revision != "" {
+			return nil, &ReferenceError{Ref: ref, Reason: fmt.Sprintf(
+				"is an object-storage folder; revision %q applies to Hub models only, leave it empty", opts.Revision)}
+		}
+		loc, err := objstore.Parse(r.Remote)
+		if err != nil {
+			return nil, &ReferenceError{Ref: ref, Reason: err.Error()}
+		}
+		return resolveRemote(ctx, ref, loc, s)
 	}
 	return resolveRepo(ctx, ref, r.RepoID, s)
 }

@@ -3,13 +3,19 @@ package jobs
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/bertbatch/bertbatch/io/objstore"
 )
 
 // IsLocal reports whether the model reference names a local folder (absolute after parsing) rather than a Hub id.
 func (m Model) IsLocal() bool { return filepath.IsAbs(m.Ref) }
+
+// IsRemote reports whether the model reference names a folder in object storage (s3://, gs://, azblob://).
+func (m Model) IsRemote() bool { return objstore.IsRemote(m.Ref) }
 
 // resolvePath turns the raw value of a path field into its parsed form: environment references expanded and,
 // for folders and files, made absolute against base (the job file's folder).
@@ -17,6 +23,9 @@ func resolvePath(kind, raw, base string, lookup func(string) (string, bool)) (st
 	v, err := expandEnv(raw, lookup)
 	if err != nil {
 		return "", err
+	}
+	if objstore.IsRemote(v) && kind != "dir" {
+		return checkRemote(kind, v)
 	}
 	if strings.HasPrefix(v, "~") {
 		return "", fmt.Errorf("%q starts with ~, which is not expanded; write ${HOME}%s", v, strings.TrimPrefix(v, "~"))
@@ -45,6 +54,27 @@ func resolvePath(kind, raw, base string, lookup func(string) (string, bool)) (st
 		return absolute(v, base), nil
 	}
 	panic("jobs: unknown path kind " + kind)
+}
+
+// checkRemote checks an object-storage location (s3://, gs://, azblob://) in model.ref or input.paths and
+// returns it unchanged: it is resolved when the job runs, against the store.
+func checkRemote(kind, v string) (string, error) {
+	loc, err := objstore.Parse(v)
+	if err != nil {
+		return "", err
+	}
+	if kind == "ref" && isGlob(loc.Prefix) {
+		return "", fmt.Errorf("%q: a model location is a folder, not a glob pattern", v)
+	}
+	if kind == "glob" {
+		if strings.Contains(loc.Prefix, "**") {
+			return "", fmt.Errorf("%q: ** is not supported; name the prefix instead, prefixes are read recursively", v)
+		}
+		if _, err := path.Match(loc.Prefix, ""); err != nil {
+			return "", fmt.Errorf("%q is not a valid glob pattern (%v)", v, err)
+		}
+	}
+	return v, nil
 }
 
 // looksLocal reports whether a model reference is written as a folder: absolute, or starting with ./ or ../.
@@ -103,6 +133,9 @@ func isGlob(p string) bool { return strings.ContainsAny(p, "*?[") }
 // overlaps reports whether reading input path in (a file, folder or glob, absolute) could read anything under
 // folder out: out lies in a folder that in names or matches, or in names or matches something inside out.
 func overlaps(in, out string) bool {
+	if objstore.IsRemote(in) || objstore.IsRemote(out) {
+		return overlapsRemote(in, out)
+	}
 	if !isGlob(in) {
 		return within(out, in) || within(in, out)
 	}
@@ -121,6 +154,27 @@ func overlaps(in, out string) bool {
 	}
 	matched, _ := filepath.Match(strings.Join(inParts[:len(outParts)], sep), out)
 	return matched
+}
+
+// overlapsRemote is overlaps where either path is an object-storage location: a local path never overlaps
+// one, and two locations overlap when one's static prefix holds the other's in the same bucket.
+func overlapsRemote(in, out string) bool {
+	if !objstore.IsRemote(in) || !objstore.IsRemote(out) {
+		return false
+	}
+	inLoc, err1 := objstore.Parse(in)
+	outLoc, err2 := objstore.Parse(out)
+	if err1 != nil || err2 != nil || inLoc.Scheme != outLoc.Scheme || inLoc.Bucket != outLoc.Bucket {
+		return false
+	}
+	inPrefix := inLoc.Prefix
+	if i := strings.IndexAny(inPrefix, "*?["); i >= 0 {
+		inPrefix = inPrefix[:strings.LastIndex(inPrefix[:i], "/")+1]
+	}
+	under := func(p, dir string) bool {
+		return dir == "" || p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/")
+	}
+	return under(outLoc.Prefix, strings.TrimSuffix(inPrefix, "/")) || under(inLoc.Prefix, outLoc.Prefix)
 }
 
 // within reports whether path is dir itself or lies inside it (both absolute and clean).

@@ -39,8 +39,9 @@ type Job struct {
 
 // Model names the checkpoint and how to run it.
 type Model struct {
-	// Ref is a Hub repository id ("org/name") or, when absolute or written with ./ or ../, a local folder.
-	// After parsing, a local folder is absolute; see IsLocal.
+	// Ref is a Hub repository id ("org/name"), a local folder when absolute or written with ./ or ../, or
+	// an object-storage folder (s3://, gs://, azblob://). After parsing, a local folder is absolute; see
+	// IsLocal. An object-storage location is kept as written.
 	Ref string `yaml:"ref" required:"true" path:"ref"`
 	// Revision is the branch, tag or commit of a Hub model; empty for a local folder.
 	Revision string `yaml:"revision,omitempty" default:"main"`
@@ -58,7 +59,8 @@ type Model struct {
 
 // Input says what to read and which columns hold what.
 type Input struct {
-	// Paths lists files, glob patterns and folders (read recursively; Hive-partitioned folders included).
+	// Paths lists files, glob patterns and folders (read recursively; Hive-partitioned folders included),
+	// local or object-storage locations (kept as written).
 	Paths []string `yaml:"paths" required:"true" path:"glob" hash:"-"`
 	// Format is the file format; auto picks it from each file's extension.
 	Format Format `yaml:"format" default:"auto" hash:"-"`

@@ -62,6 +62,13 @@ func (d *decoder) checkModel(m *Model) {
 		m.Revision = ""
 		return
 	}
+	if m.IsRemote() {
+		if d.has(&m.Revision) {
+			d.at(&m.Revision, "applies to Hub models only, and %s is the object-storage folder %s; remove it", d.path(&m.Ref), m.Ref)
+		}
+		m.Revision = ""
+		return
+	}
 	if d.has(&m.Revision) {
 		if err := checkRevision(m.Revision); err != nil {
 			d.at(&m.Revision, "%v", err)

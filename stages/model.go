@@ -53,7 +53,7 @@ func loadModel(ctx context.Context, job *jobs.Job, hubOpts hub.Options, logf fun
 		embed.WithDType(dtype), embed.WithDevice(device), embed.WithHead(head),
 		embed.WithWarnings(func(s string) { logf("warning: %s", s) }))
 	if err != nil {
-		if !job.Model.IsLocal() && ctx.Err() == nil {
+		if !job.Model.IsLocal() && !job.Model.IsRemote() && ctx.Err() == nil {
 			return nil, fmt.Errorf("%w (a folder in model.ref is relative to the job file)", err)
 		}
 		return nil, err

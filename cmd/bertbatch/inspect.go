@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -19,6 +20,8 @@ import (
 	"github.com/bertbatch/bertbatch/bert/tokenizer"
 	"github.com/bertbatch/bertbatch/embed"
 	"github.com/bertbatch/bertbatch/io/dataset"
+	"github.com/bertbatch/bertbatch/io/inputfile"
+	"github.com/bertbatch/bertbatch/io/objstore"
 )
 
 func init() {
@@ -59,8 +62,11 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return exitOK
 }
 
-// looksLikeDataset: a data file, a glob, or a folder without config.json.
+// looksLikeDataset: a data file, a glob, or a folder (or object-storage prefix) without config.json.
 func looksLikeDataset(p string) bool {
+	if objstore.IsRemote(p) {
+		return remoteLooksLikeDataset(p)
+	}
 	if strings.ContainsAny(p, "*?[") {
 		return true
 	}
@@ -72,6 +78,20 @@ func looksLikeDataset(p string) bool {
 		return false
 	}
 	_, err = os.Stat(filepath.Join(p, "config.json"))
+	return err != nil
+}
+
+// remoteLooksLikeDataset: an object-storage location is a dataset unless it is a prefix holding
+// config.json (a model folder).
+func remoteLooksLikeDataset(p string) bool {
+	loc, err := objstore.Parse(p)
+	if err != nil || strings.ContainsAny(loc.Prefix, "*?[") {
+		return true
+	}
+	if _, err := dataset.FormatOf(loc.Prefix); err == nil {
+		return true
+	}
+	_, err = inputfile.Stat(inputfile.ObjectPath(loc, path.Join(loc.Prefix, "config.json")))
 	return err != nil
 }
 

@@ -8,12 +8,13 @@ import (
 	"io"
 
 	"github.com/bertbatch/bertbatch/embed"
+	"github.com/bertbatch/bertbatch/io/objstore"
 )
 
 func init() {
 	register(&command{
 		name:    "pull",
-		summary: "fetch a model's files from the Hugging Face Hub into the cache (for offline and cron runs)",
+		summary: "fetch a model's files from the Hugging Face Hub or object storage into the cache (for offline and cron runs)",
 		run:     runPull,
 	})
 }
@@ -28,7 +29,8 @@ func runPull(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	offline := fs.Bool("offline", false, "use the cache only and send no request (also set by HF_HUB_OFFLINE=1)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bertbatch pull <model> [--revision R] [--cache-dir D] [--offline]")
-		fmt.Fprintln(stderr, "\n<model> is a Hub id (namespace/name) or a local folder (./path, /path, ~/path).")
+		fmt.Fprintln(stderr, "\n<model> is a Hub id (namespace/name), a local folder (./path, /path, ~/path) or an object-storage")
+		fmt.Fprintln(stderr, "folder (s3://bucket/prefix, gs://…, azblob://…: its files are copied into the cache once per version).")
 		fmt.Fprintln(stderr, "The endpoint comes from HF_ENDPOINT, the token from HF_TOKEN or the huggingface token file.")
 		fmt.Fprintln(stderr, "Exit status 0 when the model is ready, 1 when it could not be fetched, 2 on bad usage.")
 		fs.PrintDefaults()
@@ -61,9 +63,12 @@ func runPull(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func printSnapshot(w io.Writer, snap *embed.Snapshot) {
-	if snap.RepoID != "" {
+	switch {
+	case snap.RepoID != "":
 		fmt.Fprintf(w, "model     %s\nrevision  %s\ncommit    %s\n", snap.RepoID, snap.Revision, snap.Commit)
-	} else {
+	case objstore.IsRemote(snap.Ref):
+		fmt.Fprintf(w, "model     %s (copied from object storage)\n", snap.Ref)
+	default:
 		fmt.Fprintf(w, "model     %s (local folder)\n", snap.Ref)
 	}
 	fmt.Fprintf(w, "folder    %s\nfiles     %d\n", snap.Dir, len(snap.Files))

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -15,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // fileMagic starts (and ends) every Arrow IPC file; a stream has no magic.
@@ -139,7 +139,7 @@ func (r *Reader) columnIndices(columns []string) ([]int, error) {
 // returning its record batches in order (io.EOF after the last). The batches
 // returned are owned by the caller.
 func (r *Reader) withBatches(fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) error {
-	f, err := os.Open(r.path)
+	f, err := inputfile.Open(r.path)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (r *Reader) withBatches(fn func(*arrow.Schema, func() (arrow.RecordBatch, e
 	return r.withStream(f, fn)
 }
 
-func (r *Reader) withFile(f *os.File, fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) error {
+func (r *Reader) withFile(f inputfile.File, fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) error {
 	var fr *ipc.FileReader
 	err := r.guard(func() (err error) {
 		fr, err = ipc.NewFileReader(f, ipc.WithAllocator(r.mem))
@@ -187,7 +187,7 @@ func (r *Reader) withFile(f *os.File, fn func(*arrow.Schema, func() (arrow.Recor
 	})
 }
 
-func (r *Reader) withStream(f *os.File, fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) error {
+func (r *Reader) withStream(f inputfile.File, fn func(*arrow.Schema, func() (arrow.RecordBatch, error)) error) error {
 	var sr *ipc.Reader
 	err := r.guard(func() (err error) {
 		sr, err = ipc.NewReader(bufio.NewReaderSize(f, 1<<16), ipc.WithAllocator(r.mem))

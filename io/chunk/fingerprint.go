@@ -6,8 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
-	"os"
 	"time"
+
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // Fingerprint identifies the input behind a row range of one file, so that a
@@ -62,13 +63,14 @@ func (e *ShortError) Error() string {
 	return fmt.Sprintf("%s: the file now holds %d rows, fewer than the %d the range needs", e.File, e.Rows, e.End)
 }
 
-// Stat returns a file's size and modification time, in UTC.
+// Stat returns a file's (or an object's, see io/inputfile) size and
+// modification time, in UTC.
 func Stat(path string) (int64, time.Time, error) {
-	st, err := os.Stat(path)
+	st, err := inputfile.Stat(path)
 	if err != nil {
 		return 0, time.Time{}, err
 	}
-	return st.Size(), st.ModTime().UTC(), nil
+	return st.Size, st.ModTime, nil
 }
 
 // Digest builds a fingerprint's digest from typed fields, each written with

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
+
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // RowBounds reads a text file row by row: First returns the byte offset
@@ -103,15 +104,22 @@ func (t *TextRows) Close() error {
 	return err
 }
 
-// hashRange returns the hex SHA-256 of path's bytes [from, to).
+// hashRange returns the hex SHA-256 of path's bytes [from, to), read in
+// sequence (for an object: one streaming request).
 func hashRange(path string, from, to int64) (string, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	if _, err := f.Seek(from, io.SeekStart); err != nil {
+		return "", fmt.Errorf("%s: seek to byte %d: %w", path, from, err)
+	}
 	h := sha256.New()
-	n, err := io.Copy(h, io.NewSectionReader(f, from, to-from))
+	n, err := io.CopyN(h, f, to-from)
+	if err == io.EOF {
+		err = nil // reported below as a short file
+	}
 	if err != nil {
 		return "", fmt.Errorf("%s: read bytes %d to %d: %w", path, from, to, err)
 	}

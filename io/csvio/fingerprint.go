@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"os"
 
 	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // NewFingerprinter returns a fingerprinter of the CSV (or, with
@@ -25,14 +25,14 @@ func NewFingerprinter(path string, opts Options) chunk.Fingerprinter {
 
 // recordBounds finds the records of a CSV file.
 type recordBounds struct {
-	f     *os.File
+	f     inputfile.File
 	cr    *csv.Reader
 	bom   int64 // bytes of the byte-order mark the csv.Reader does not see
 	first int64
 }
 
 func openRecordBounds(path string, delimiter rune) (*recordBounds, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // Options configure a Reader.
@@ -135,7 +135,7 @@ func (r *Reader) flush(b *batch, u chunk.Unit, skipped bool, skip chunk.Skip, em
 // withRecords opens the file, reads the header row and calls fn with it and
 // a reader positioned on the first data row.
 func (r *Reader) withRecords(fn func(header []string, cr *csv.Reader) error) error {
-	f, err := os.Open(r.path)
+	f, err := inputfile.Open(r.path)
 	if err != nil {
 		return err
 	}

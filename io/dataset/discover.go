@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // File is one input file found by Discover.
@@ -39,7 +41,10 @@ type Partition struct {
 const hiveNull = "__HIVE_DEFAULT_PARTITION__"
 
 // Discover expands paths (files, folders read recursively, and glob
-// patterns where ** matches any number of folders) into input files.
+// patterns where ** matches any number of folders) into input files. A path
+// may be an object-storage location (s3://bucket/prefix, gs://…,
+// azblob://…): an object, a prefix listed as a folder, or a glob over keys,
+// by the same rules.
 // With FormatAuto each file's format comes from its extension; inside
 // folders and globs files with other extensions are skipped, while a file
 // named explicitly must have a known extension. Every path must yield at
@@ -70,6 +75,9 @@ func Discover(paths []string, format Format) ([]File, error) {
 
 // expand returns the files of one input path in sorted path order.
 func expand(p string, format Format) ([]File, error) {
+	if inputfile.IsRemote(p) {
+		return expandRemote(p, format)
+	}
 	p = filepath.Clean(p)
 	if hasMeta(p) {
 		root, pattern := splitGlob(p)

@@ -8,6 +8,7 @@ import (
 	"github.com/bertbatch/bertbatch/io/arrowio"
 	"github.com/bertbatch/bertbatch/io/chunk"
 	"github.com/bertbatch/bertbatch/io/csvio"
+	"github.com/bertbatch/bertbatch/io/inputfile"
 	"github.com/bertbatch/bertbatch/io/jsonlio"
 	"github.com/bertbatch/bertbatch/io/parquetio"
 )
@@ -15,29 +16,23 @@ import (
 // Fingerprints takes fingerprints of row ranges of the dataset's files, each
 // file by its format's rule (see chunk.Method), keeping one fingerprinter a
 // file open until Close. It notes each file's size and modification time
-// when it is made, and refuses to fingerprint a file whose size or
-// modification time changed since: rows read before the change would be
+// when it is made (and an object's ETag), and refuses to fingerprint a file
+// whose size, modification time or ETag changed since: rows read before the change would be
 // recorded with a fingerprint taken after it. Make it before reading the
 // files. It is not safe for concurrent use.
 type Fingerprints struct {
 	files map[string]File
-	seen  map[string]fileStat
+	seen  map[string]inputfile.Info
 	open  map[string]chunk.Fingerprinter
-}
-
-// fileStat is a file's size and modification time.
-type fileStat struct {
-	size  int64
-	mtime time.Time
 }
 
 // Fingerprints returns a fingerprinter of the dataset's files.
 func (d *Dataset) Fingerprints() *Fingerprints {
-	fs := &Fingerprints{files: map[string]File{}, seen: map[string]fileStat{}, open: map[string]chunk.Fingerprinter{}}
+	fs := &Fingerprints{files: map[string]File{}, seen: map[string]inputfile.Info{}, open: map[string]chunk.Fingerprinter{}}
 	for _, f := range d.files {
 		fs.files[f.Path] = f
-		if size, mtime, err := chunk.Stat(f.Path); err == nil {
-			fs.seen[f.Path] = fileStat{size, mtime}
+		if info, err := inputfile.Stat(f.Path); err == nil {
+			fs.seen[f.Path] = info
 		}
 	}
 	return fs
@@ -75,22 +70,31 @@ func (fs *Fingerprints) Of(path string, start, end int64) (chunk.Fingerprint, er
 	return fpr, err
 }
 
-// unchanged fails when path's size or modification time is not what it was
-// when fs was made.
+// unchanged fails when path's size, modification time or ETag is not what
+// it was when fs was made.
 func (fs *Fingerprints) unchanged(path string) error {
 	was, ok := fs.seen[path]
 	if !ok {
 		return nil
 	}
-	size, mtime, err := chunk.Stat(path)
+	now, err := inputfile.Stat(path)
 	if err != nil {
 		return err
 	}
-	if size != was.size || !mtime.Equal(was.mtime) {
-		return fmt.Errorf("%s changed while this run was reading it (now %d bytes, modified %s; it had %d bytes, modified %s when the run started); "+
-			"leave input files alone while a job runs, then rerun it", path, size, mtime.Format(time.RFC3339Nano), was.size, was.mtime.Format(time.RFC3339Nano))
+	if !now.Same(was) {
+		return fmt.Errorf("%s changed while this run was reading it (now %s; it had %s when the run started); "+
+			"leave input files alone while a job runs, then rerun it", path, describe(now), describe(was))
 	}
 	return nil
+}
+
+// describe words a file's Info for messages.
+func describe(i inputfile.Info) string {
+	s := fmt.Sprintf("%d bytes, modified %s", i.Size, i.ModTime.Format(time.RFC3339Nano))
+	if i.ETag != "" {
+		s += ", ETag " + i.ETag
+	}
+	return s
 }
 
 // newFingerprinter returns the fingerprinter of f's format.

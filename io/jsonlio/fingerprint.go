@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"os"
 
 	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // NewFingerprinter returns a fingerprinter of the JSON Lines file path: the
@@ -14,7 +14,7 @@ import (
 // lines, as Read counts them; blank lines before a row belong to it.
 func NewFingerprinter(path string) chunk.Fingerprinter {
 	return chunk.NewTextRows(path, func() (chunk.RowBounds, error) {
-		f, err := os.Open(path)
+		f, err := inputfile.Open(path)
 		if err != nil {
 			return nil, err
 		}
@@ -24,7 +24,7 @@ func NewFingerprinter(path string) chunk.Fingerprinter {
 
 // lineBounds finds the rows of a JSON Lines file.
 type lineBounds struct {
-	f      *os.File
+	f      inputfile.File
 	br     *bufio.Reader
 	offset int64
 	lineNo int

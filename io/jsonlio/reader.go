@@ -6,12 +6,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // DefaultInferRows is how many rows Open scans to infer column types.
@@ -124,7 +124,7 @@ func (r *Reader) Read(ctx context.Context, columns []string, maxRows int64, skip
 // eachLine calls fn with every non-blank line and its 1-based line number
 // until fn returns false or an error.
 func (r *Reader) eachLine(fn func(line []byte, lineNo int) (bool, error)) error {
-	f, err := os.Open(r.path)
+	f, err := inputfile.Open(r.path)
 	if err != nil {
 		return err
 	}

@@ -93,14 +93,22 @@ func (l Location) Join(name string) Location {
 // bucketURL is the URL gocloud.dev opens for l's bucket. For S3 with an
 // endpoint set in the environment (an S3-compatible server), path-style
 // addressing is the default, since such servers are rarely reachable as
-// bucket.host; use_path_style=false in the path's query turns it off.
+// bucket.host; use_path_style=false in the path's query turns it off. Such
+// servers often send no checksum with an object, so responses are checked
+// only where a checksum is asked for (response_checksum_validation=
+// when_required; the AWS SDK would log a line for every download otherwise).
 func (l Location) bucketURL() string {
 	q := url.Values{}
 	for k, v := range l.Query {
 		q[k] = v
 	}
-	if l.Scheme == S3 && q.Get("use_path_style") == "" && endpointFromEnv() != "" {
-		q.Set("use_path_style", "true")
+	if l.Scheme == S3 && endpointFromEnv() != "" {
+		if q.Get("use_path_style") == "" {
+			q.Set("use_path_style", "true")
+		}
+		if q.Get("response_checksum_validation") == "" {
+			q.Set("response_checksum_validation", "when_required")
+		}
 	}
 	u := url.URL{Scheme: string(l.Scheme), Host: l.Bucket, RawQuery: q.Encode()}
 	return u.String()

@@ -10,14 +10,20 @@ import (
 
 // File reads one object through ranged requests: each ReadAt is one
 // GET with a Range header, so a reader that needs a file's footer and a few
-// column chunks fetches only those. It also implements io.Seeker and
-// io.Reader over the same requests, for readers that want them.
+// column chunks fetches only those. Read streams: it opens one request from
+// the current position to the end of the object and reads on from it until
+// a Seek moves elsewhere, so a sequential reader (CSV, JSON Lines, an Arrow
+// stream) costs one request, not one per buffer.
 type File struct {
 	ctx   context.Context
 	store *Store
 	name  string
 	size  int64
+	etag  string
 	pos   int64
+
+	stream    io.ReadCloser // open by Read; nil after a Seek away or Close
+	streamPos int64         // where stream's next byte is
 
 	requests atomic.Int64
 	bytes    atomic.Int64
@@ -31,8 +37,11 @@ func (s *Store) OpenFile(ctx context.Context, name string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &File{ctx: ctx, store: s, name: name, size: o.Size}, nil
+	return &File{ctx: ctx, store: s, name: name, size: o.Size, etag: o.ETag}, nil
 }
+
+// ETag is the object's entity tag at open, "" when the store gave none.
+func (f *File) ETag() string { return f.etag }
 
 // Name is the object's name in its Store.
 func (f *File) Name() string { return f.name }
@@ -81,14 +90,52 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-// Read reads from the current position.
+// Read reads from the current position, through one streaming request
+// kept open between calls.
 func (f *File) Read(p []byte) (int, error) {
-	n, err := f.ReadAt(p, f.pos)
-	f.pos += int64(n)
-	if err == io.EOF && n > 0 {
-		err = nil
+	if f.pos >= f.size {
+		return 0, io.EOF
 	}
-	return n, err
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if f.stream == nil || f.streamPos != f.pos {
+		if err := f.closeStream(); err != nil {
+			return 0, err
+		}
+		f.requests.Add(1)
+		r, err := f.store.bucket.NewRangeReader(f.ctx, f.name, f.pos, f.size-f.pos, nil)
+		if err != nil {
+			return 0, fmt.Errorf("reading %s at %d: %w", f.store.URL(f.name), f.pos, wrap(err))
+		}
+		f.stream, f.streamPos = r, f.pos
+	}
+	n, err := f.stream.Read(p)
+	f.bytes.Add(int64(n))
+	f.pos += int64(n)
+	f.streamPos = f.pos
+	switch {
+	case err == io.EOF && f.pos < f.size:
+		return n, fmt.Errorf("reading %s at %d: the object is shorter than the %d bytes it had at open", f.store.URL(f.name), f.pos, f.size)
+	case err == io.EOF:
+		return n, f.closeStream()
+	case err != nil:
+		return n, fmt.Errorf("reading %s at %d: %w", f.store.URL(f.name), f.pos, err)
+	}
+	return n, nil
+}
+
+// closeStream ends the streaming request of Read, if one is open.
+func (f *File) closeStream() error {
+	if f.stream == nil {
+		return nil
+	}
+	err := f.stream.Close()
+	f.stream = nil
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", f.store.URL(f.name), err)
+	}
+	return nil
 }
 
 // Seek sets the position for Read.
@@ -111,5 +158,5 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 	return pos, nil
 }
 
-// Close ends the File; it holds no connection between reads.
-func (f *File) Close() error { return nil }
+// Close ends the File and the streaming request of Read, if one is open.
+func (f *File) Close() error { return f.closeStream() }

@@ -29,6 +29,9 @@ type Object struct {
 	Name    string
 	Size    int64
 	ModTime time.Time
+	// ETag is the object's entity tag; Stat sets it, List leaves it "" (a
+	// listing does not carry it on every store).
+	ETag string
 }
 
 // Open opens the bucket of loc and checks that it exists and can be reached
@@ -52,6 +55,20 @@ func Open(ctx context.Context, loc Location) (*Store, error) {
 		b = blob.PrefixedBucket(b, loc.Prefix+"/")
 	}
 	return &Store{loc: loc, bucket: b}, nil
+}
+
+// NewStore makes the Store of loc from an open bucket b of loc's bucket,
+// narrowed to loc's prefix, without checking that it can be reached. It is
+// for buckets opened otherwise than by Open, such as gocloud.dev's
+// in-memory memblob in tests. The Store takes b over (b itself is not to be
+// used afterwards), yet NewStore may be called on b again: every such Store
+// shares b's driver, which each closes when closed (for memblob, nothing).
+func NewStore(loc Location, b *blob.Bucket) *Store {
+	prefix := ""
+	if loc.Prefix != "" {
+		prefix = loc.Prefix + "/"
+	}
+	return &Store{loc: loc, bucket: blob.PrefixedBucket(b, prefix)}
 }
 
 // Location is where the Store is.
@@ -94,7 +111,7 @@ func (s *Store) Stat(ctx context.Context, name string) (Object, error) {
 	if err != nil {
 		return Object{}, fmt.Errorf("%s: %w", s.URL(name), wrap(err))
 	}
-	return Object{Name: name, Size: a.Size, ModTime: a.ModTime}, nil
+	return Object{Name: name, Size: a.Size, ModTime: a.ModTime, ETag: a.ETag}, nil
 }
 
 // Read returns the whole object name.

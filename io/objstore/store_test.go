@@ -78,14 +78,14 @@ func TestPathStyleFollowsTheEndpoint(t *testing.T) {
 		t.Errorf("without an endpoint: %q", got)
 	}
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:8333")
-	if got := loc.bucketURL(); got != "s3://b?use_path_style=true" {
+	if got := loc.bucketURL(); got != "s3://b?response_checksum_validation=when_required&use_path_style=true" {
 		t.Errorf("with an endpoint: %q", got)
 	}
 	loc, err = Parse("s3://b/p?use_path_style=false")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := loc.bucketURL(); got != "s3://b?use_path_style=false" {
+	if got := loc.bucketURL(); got != "s3://b?response_checksum_validation=when_required&use_path_style=false" {
 		t.Errorf("with use_path_style=false: %q", got)
 	}
 }
@@ -146,5 +146,57 @@ func TestFileReadsRanges(t *testing.T) {
 	}
 	if _, err := s.OpenFile(ctx, "missing"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("OpenFile of a missing object: %v, want ErrNotFound", err)
+	}
+}
+
+func TestFileReadStreamsWithOneRequest(t *testing.T) {
+	ctx := context.Background()
+	s := memStore(t, "in")
+	data := make([]byte, 100000)
+	for i := range data {
+		data[i] = byte(i * 13)
+	}
+	if err := s.Put(ctx, "x.bin", data); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		seek      int64
+		wantReqs  int64
+		wantBytes int
+	}{
+		{"from the start", 0, 1, 100000},
+		{"from an offset", 60000, 1, 40000},
+		{"at the end", 100000, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := s.OpenFile(ctx, "x.bin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.Seek(tt.seek, io.SeekStart); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			buf := make([]byte, 1000) // many small reads
+			for {
+				n, err := f.Read(buf)
+				got.Write(buf[:n])
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(got.Bytes(), data[tt.seek:]) {
+				t.Errorf("read %d bytes, want the %d after offset %d", got.Len(), tt.wantBytes, tt.seek)
+			}
+			if f.Requests() != tt.wantReqs {
+				t.Errorf("%d requests, want %d", f.Requests(), tt.wantReqs)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 
 	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // Fingerprinter fingerprints row ranges of one Parquet file from its footer
@@ -87,11 +88,20 @@ func digestRowGroup(d *chunk.Digest, rg *metadata.RowGroupMetaData, index int, f
 	return nil
 }
 
-// openFooter opens path and reads its footer, turning a panic of the Parquet
-// library on a corrupt file into an error.
+// openFooter opens path (a file or an object) and reads its footer,
+// turning a panic of the Parquet library on a corrupt file into an error.
 func openFooter(path string) (pf *file.Reader, err error) {
+	f, err := inputfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
 	defer recoverCorrupt(path, &err)
-	pf, err = file.OpenParquetFile(path, false)
+	pf, err = file.NewParquetReader(f)
 	if err != nil {
 		return nil, corrupt(path, err)
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -14,42 +14,72 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/bertbatch/bertbatch/io/chunk"
+	"github.com/bertbatch/bertbatch/io/inputfile"
 )
 
 // Reader reads one Parquet file. It is not safe for concurrent use.
 type Reader struct {
 	path   string
-	f      *os.File
+	f      io.Closer
 	pf     *file.Reader
 	fr     *pqarrow.FileReader
 	schema *arrow.Schema
 }
 
-// Open opens path and reads its footer and schema. mem allocates the decoded
-// data (nil means the default Go allocator).
-func Open(path string, mem memory.Allocator) (r *Reader, err error) {
-	if mem == nil {
-		mem = memory.DefaultAllocator
-	}
-	f, err := os.Open(path)
+// Source is what a Parquet file is read through: the footer and each
+// needed column chunk are read at their offsets.
+type Source interface {
+	io.ReaderAt
+	io.Seeker
+	io.Closer
+}
+
+// remoteBufferSize is how much of a column chunk one read of an object
+// fetches: each read is a request, so it is much larger than the local
+// default (parquet.DefaultBufSize).
+const remoteBufferSize = 4 << 20
+
+// Open opens path (a local file, or an object: see io/inputfile) and reads
+// its footer and schema. mem allocates the decoded data (nil means the
+// default Go allocator).
+func Open(path string, mem memory.Allocator) (*Reader, error) {
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	bufferSize := int64(0)
+	if inputfile.IsRemote(path) {
+		bufferSize = remoteBufferSize
+	}
+	return OpenSource(path, f, bufferSize, mem)
+}
+
+// OpenSource reads the footer and schema of the Parquet file f, named path
+// in messages and units. Column chunks are read through buffers of
+// bufferSize bytes (0: parquet.DefaultBufSize). The Reader owns f: it is
+// closed by Close, or here when OpenSource fails.
+func OpenSource(path string, f Source, bufferSize int64, mem memory.Allocator) (r *Reader, err error) {
+	if mem == nil {
+		mem = memory.DefaultAllocator
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
 		}
 	}()
-	st, err := f.Stat()
+	size, err := f.Seek(0, io.SeekEnd)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if st.Size() == 0 {
+	if size == 0 {
 		return nil, fmt.Errorf("%s: file is empty (0 bytes), not a Parquet file; remove it or rewrite it", path)
 	}
 	defer recoverCorrupt(path, &err)
 	props := parquet.NewReaderProperties(mem)
 	props.BufferedStreamEnabled = true
+	if bufferSize > 0 {
+		props.BufferSize = bufferSize
+	}
 	pf, err := file.NewParquetReader(f, file.WithReadProps(props))
 	if err != nil {
 		return nil, corrupt(path, err)

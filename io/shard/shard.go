@@ -173,16 +173,29 @@ func (b Blocks) Owns(file string, row int64) bool {
 
 // Relative returns file's path relative to the first root it lies under (a
 // glob's root being the folder before its first pattern element), in slash
-// form; a file under no root (one named directly) is its base name.
+// form; a file under no root (one named directly) is its base name. Object
+// storage paths (s3://bucket/key) work alike, the query of a root
+// (?region=…) left out.
 func Relative(file string, roots []string) string {
 	clean := filepath.Clean(file)
 	for _, root := range roots {
-		root = staticPrefix(root)
+		root = staticPrefix(withoutQuery(root))
 		if rel, err := filepath.Rel(root, clean); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
 			return filepath.ToSlash(rel)
 		}
 	}
 	return filepath.Base(clean)
+}
+
+// withoutQuery drops the query of an object-storage path, which the paths
+// of the files found under it do not carry.
+func withoutQuery(p string) string {
+	if scheme := strings.Index(p, "://"); scheme > 0 {
+		if q := strings.IndexByte(p, '?'); q > scheme {
+			return p[:q]
+		}
+	}
+	return p
 }
 
 // staticPrefix returns the folders of a path before its first glob element.

@@ -104,6 +104,9 @@ func TestAssignmentStable(t *testing.T) {
 		{"more roots", []string{"extra", "in"}, "in/"},
 		{"glob root", []string{"in/**/*.parquet"}, "in/"},
 		{"moved", []string{"/mnt/data/in"}, "/mnt/data/in/"},
+		{"object storage", []string{"s3://bucket/in"}, "s3://bucket/in/"},
+		{"object storage with a query", []string{"s3://bucket/in?region=eu-west-1"}, "s3://bucket/in/"},
+		{"object storage glob", []string{"gs://bucket/in/*/*.parquet"}, "gs://bucket/in/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for n := 2; n <= 5; n++ {

@@ -116,6 +116,9 @@ func Start(weed, dir string) (*Server, error) {
 		"-master.port="+strconv.Itoa(ports[0]), "-volume.port="+strconv.Itoa(ports[1]),
 		"-filer.port="+strconv.Itoa(ports[2]), "-s3", "-s3.port="+strconv.Itoa(ports[3]),
 		"-s3.config="+confPath, "-master.volumeSizeLimitMB=64", "-volume.max=0",
+		// The Iceberg and Lance catalogs listen on fixed ports by default, which two servers (two
+		// test packages at once) cannot share; tests need neither.
+		"-s3.port.iceberg=0", "-s3.port.lance=0",
 		"-metricsPort="+strconv.Itoa(ports[4]))
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
