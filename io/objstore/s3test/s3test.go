@@ -84,8 +84,32 @@ func Require(t testing.TB) *Server {
 }
 
 // Start runs weed with its data in dir and waits until the S3 gateway
-// answers. Stop it with Stop.
+// answers. Stop it with Stop. The ports are picked free just before weed
+// starts, so another process may take one in between (test packages run
+// in parallel); a server that exits before it is ready is started again on
+// other ports, up to three times.
 func Start(weed, dir string) (*Server, error) {
+	var errs []error
+	for try := range 3 {
+		s, err := start(weed, filepath.Join(dir, strconv.Itoa(try)))
+		if err == nil {
+			return s, nil
+		}
+		errs = append(errs, err)
+		if !errors.Is(err, errExited) {
+			break
+		}
+	}
+	return nil, errors.Join(errs...)
+}
+
+// errExited is wrapped by start's error when weed exited before it was ready.
+var errExited = errors.New("weed exited before it was ready")
+
+func start(weed, dir string) (*Server, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
 	ports, err := freePorts(5)
 	if err != nil {
 		return nil, err
@@ -141,7 +165,7 @@ func (s *Server) waitReady(limit time.Duration) error {
 		select {
 		case err := <-s.done:
 			s.done <- err
-			return fmt.Errorf("weed exited before it was ready (%v); its log is %s", err, s.log.Name())
+			return fmt.Errorf("%w (%v); its log is %s", errExited, err, s.log.Name())
 		default:
 		}
 		resp, err := client.Get(s.Endpoint + "/")
