@@ -54,6 +54,20 @@ func Open(ctx context.Context, loc Location) (*Store, error) {
 	return &Store{loc: loc, bucket: b}, nil
 }
 
+// NewStore makes the Store of loc from an open bucket b of loc's bucket,
+// narrowed to loc's prefix, without checking that it can be reached. It is
+// for buckets opened otherwise than by Open, such as gocloud.dev's
+// in-memory memblob in tests. The Store takes b over (b itself is not to be
+// used afterwards), yet NewStore may be called on b again: every such Store
+// shares b's driver, which each closes when closed (for memblob, nothing).
+func NewStore(loc Location, b *blob.Bucket) *Store {
+	prefix := ""
+	if loc.Prefix != "" {
+		prefix = loc.Prefix + "/"
+	}
+	return &Store{loc: loc, bucket: blob.PrefixedBucket(b, prefix)}
+}
+
 // Location is where the Store is.
 func (s *Store) Location() Location { return s.loc }
 

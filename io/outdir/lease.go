@@ -81,7 +81,14 @@ type lease struct {
 	renewed time.Time // when the last successful renewal started
 	lost    error     // set once a later generation is found
 	stop    chan struct{}
+	halted  sync.Once
 	done    chan struct{}
+}
+
+// halt stops the renewals and waits for them to end.
+func (l *lease) halt() {
+	l.halted.Do(func() { close(l.stop) })
+	<-l.done
 }
 
 func (l *lease) object() string { return leaseObject(l.name, l.gen) }
@@ -237,8 +244,7 @@ func (l *lease) lostErr() error {
 // release stops the renewals and marks the generation released, unless
 // another run took the lease over.
 func (l *lease) release() error {
-	close(l.stop)
-	<-l.done
+	l.halt()
 	l.r.mu.Lock()
 	if i := slices.Index(l.r.held, l); i >= 0 {
 		l.r.held = append(l.r.held[:i], l.r.held[i+1:]...)
