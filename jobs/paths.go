@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/bertbatch/bertbatch/io/objstore"
 )
 
 // IsLocal reports whether the model reference names a local folder (absolute after parsing) rather than a Hub id.
@@ -41,6 +43,15 @@ func resolvePath(kind, raw, base string, lookup func(string) (string, bool)) (st
 	case "dir":
 		if v == "" {
 			return "", nil
+		}
+		return absolute(v, base), nil
+	case "outdir":
+		if objstore.IsRemote(v) {
+			// Kept as written: the store is reached when the job runs.
+			if _, err := objstore.Parse(v); err != nil {
+				return "", err
+			}
+			return v, nil
 		}
 		return absolute(v, base), nil
 	}

@@ -62,7 +62,7 @@ func openRemote(path string) (folder, error) {
 	ctx := context.Background()
 	store, err := openStore(ctx, loc)
 	if err != nil {
-		return nil, fmt.Errorf("output folder %s: %w", path, err)
+		return nil, fmt.Errorf("output folder: %w", err) // the error names the location
 	}
 	return &remoteFolder{store: store, ctx: ctx}, nil
 }
