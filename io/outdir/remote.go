@@ -235,11 +235,20 @@ func (r *remoteFolder) upload(temp, name string) error {
 		}
 		return os.Remove(temp)
 	}
+	if err := r.put(temp, name); err != nil {
+		return err
+	}
+	return os.Remove(temp)
+}
+
+// put uploads the local file temp as the object name; on failure the upload
+// is abandoned and no object appears.
+func (r *remoteFolder) put(temp, name string) (err error) {
 	src, err := os.Open(temp)
 	if err != nil {
 		return fmt.Errorf("upload %s: %w", temp, err)
 	}
-	defer src.Close()
+	defer func() { err = errors.Join(err, src.Close()) }()
 	ctx, cancel := context.WithCancel(r.ctx)
 	defer cancel()
 	w, err := r.store.Create(ctx, name)
@@ -254,10 +263,7 @@ func (r *remoteFolder) upload(temp, name string) error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("upload %s: %w", r.at(name), err)
 	}
-	if err := src.Close(); err != nil {
-		return err
-	}
-	return os.Remove(temp)
+	return nil
 }
 
 func (r *remoteFolder) remove(names []string) error {
