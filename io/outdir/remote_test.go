@@ -516,3 +516,51 @@ func visibleNames(objs []objstore.Object) []string {
 	slices.Sort(names)
 	return names
 }
+
+// TestRemoteRecordRace: writers that each believe they may append to one manifest race for the
+// same record number; exactly one creates it, the others get a *LockedError, and the manifest
+// then holds the winner's record alone.
+func TestRemoteRecordRace(t *testing.T) {
+	for _, writers := range []int{2, 8} {
+		t.Run(fmt.Sprint(writers, " writers"), func(t *testing.T) {
+			memStore(t)
+			f, err := openFolder(remoteOut, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.close()
+			if _, err := f.createManifest(ManifestName, "", []line{{Kind: kindJob, Version: manifestVersion, JobHash: "j", ModelCommit: "c"}}); err != nil {
+				t.Fatal(err)
+			}
+			errs := make([]error, writers)
+			var wg sync.WaitGroup
+			for i := range writers {
+				a, err := f.openManifest(ManifestName)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wg.Go(func() { errs[i] = a.append(line{Kind: kindBegin, Files: []FileInfo{{Name: fmt.Sprintf("part-%d", i)}}}) })
+			}
+			wg.Wait()
+			won := -1
+			for i, err := range errs {
+				var locked *LockedError
+				switch {
+				case err == nil && won < 0:
+					won = i
+				case err == nil:
+					t.Errorf("writers %d and %d both appended record 1", won, i)
+				case !errors.As(err, &locked) || !strings.Contains(locked.Holder, "record 1"):
+					t.Errorf("writer %d: %v, want a *LockedError naming record 1", i, err)
+				}
+			}
+			if won < 0 {
+				t.Fatal("no writer appended")
+			}
+			lines, err := readManifest(f, ManifestName)
+			if err != nil || len(lines) != 2 || lines[1].Files[0].Name != fmt.Sprintf("part-%d", won) {
+				t.Errorf("manifest after the race: %v %+v; want the job and writer %d's record", err, lines, won)
+			}
+		})
+	}
+}
