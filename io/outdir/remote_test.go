@@ -539,7 +539,9 @@ func TestRemoteRecordRace(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				wg.Go(func() { errs[i] = a.append(line{Kind: kindBegin, Files: []FileInfo{{Name: fmt.Sprintf("part-%d", i)}}}) })
+				wg.Go(func() {
+					errs[i] = a.append(line{Kind: kindBegin, Files: []FileInfo{{Name: fmt.Sprintf("part-%d", i)}}})
+				})
 			}
 			wg.Wait()
 			won := -1
