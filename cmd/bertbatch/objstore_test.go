@@ -237,13 +237,18 @@ func objectStoreRefused(t *testing.T, srv *s3test.Server) {
 		stderr  string
 		readers bool // check verify, status and commit too
 	}{
-		{"missing bucket", "s3://no-such-bucket/run", srv.Env(), "the bucket does not exist", true},
+		// A model that is not in the cache of an offline run: the output is checked before the model.
+		{"missing bucket", "s3://no-such-bucket/run", append(srv.Env(), "HF_HUB_OFFLINE=1", "HF_HOME="+filepath.Join(dir, "hf")), "the bucket does not exist", true},
 		{"no credentials", "s3://" + testBucket + "/nocreds", append(srv.Env(), noCreds...), "no usable credentials", false},
 		{"unreachable endpoint", "s3://" + testBucket + "/unreachable", append(srv.Env(), "AWS_ENDPOINT_URL="+closed), "the endpoint cannot be reached", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			job := writeFile(t, dir, "job.yaml", strings.Replace(readFile(t, runJobFile(t, dir, "job.yaml", "")), "dir: out,", `dir: "`+tc.dir+`",`, 1))
+			src := strings.Replace(readFile(t, runJobFile(t, dir, "job.yaml", "")), "dir: out,", `dir: "`+tc.dir+`",`, 1)
+			if tc.readers {
+				src = strings.Replace(src, "ref: "+tinyBert(t), "ref: bertbatch-test/not-cached", 1)
+			}
+			job := writeFile(t, dir, "job.yaml", src)
 			commands := [][]string{{"run", "--quiet", job}}
 			if tc.readers {
 				commands = append(commands, []string{"verify", tc.dir}, []string{"status", tc.dir}, []string{"commit", tc.dir, job})

@@ -75,6 +75,21 @@ func openFolder(path string, create bool) (folder, error) {
 	return localFolder{path: path}, nil
 }
 
+// CheckLocation reports an output location that cannot be used, before a
+// run spends time on anything else: for an object store, a missing bucket,
+// missing credentials or an unreachable endpoint (an *objstore.OpenError).
+// It writes nothing. A local folder is left to Open, which creates it.
+func CheckLocation(path string) error {
+	if !objstore.IsRemote(path) {
+		return nil
+	}
+	f, err := openFolder(path, false)
+	if err != nil {
+		return err
+	}
+	return f.close()
+}
+
 // localFolder is an output folder on a local file system: files are written
 // under temporary names, fsynced and renamed into place; the manifest is one
 // file appended to; the lock is an flock.
