@@ -4,11 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -110,8 +111,7 @@ func (r *remoteFolder) list() ([]string, error) {
 	return names, nil
 }
 
-// records lists the record objects of manifest, checking that they are
-// numbered 0, 1, … without a gap.
+// records lists the record objects of manifest, in order.
 func (r *remoteFolder) records(manifest string) ([]string, error) {
 	objs, err := r.store.List(r.ctx, recordsPrefix(manifest))
 	if err != nil {
@@ -119,17 +119,27 @@ func (r *remoteFolder) records(manifest string) ([]string, error) {
 	}
 	names := make([]string, len(objs))
 	for i, o := range objs {
-		if want := recordName(manifest, i); o.Name != want {
-			return nil, fmt.Errorf("%w: manifest %s: expected record %s, found %s (records are numbered from 0 without gaps); run with --overwrite to start over",
-				ErrDamaged, r.at(manifest), want, o.Name)
-		}
 		names[i] = o.Name
 	}
 	return names, nil
 }
 
+// checkRecords fails with ErrDamaged unless names are the records 0, 1, …
+// of manifest without a gap.
+func (r *remoteFolder) checkRecords(manifest string, names []string) error {
+	for i, name := range names {
+		if want := recordName(manifest, i); name != want {
+			return fmt.Errorf("%w: manifest %s: expected record %s, found %s (records are numbered from 0 without gaps); run with --overwrite to start over",
+				ErrDamaged, r.at(manifest), want, name)
+		}
+	}
+	return nil
+}
+
 // readManifest reads manifest's records, 16 at a time, and returns their
-// lines in order.
+// lines in order. Where a record is missing or is not one it wrote, it
+// puts a line of an unknown kind naming the problem, which replay refuses
+// as damage and Overwrite skips, as it skips a damaged local line.
 func (r *remoteFolder) readManifest(manifest string) ([]byte, error) {
 	names, err := r.records(manifest)
 	if err != nil {
@@ -157,17 +167,48 @@ func (r *remoteFolder) readManifest(manifest string) ([]byte, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	for i, d := range data {
-		if len(d) == 0 || d[len(d)-1] != '\n' {
-			return nil, fmt.Errorf("%w: manifest record %s does not end with a complete line; run with --overwrite to start over",
-				ErrDamaged, r.at(names[i]))
+	var out []byte
+	expected := 0
+	for i, name := range names {
+		n, ok := recordNumber(manifest, name)
+		if !ok {
+			out = append(out, damageLine("object "+name+" is not a manifest record")...)
+			continue
+		}
+		if n != expected {
+			out = append(out, damageLine("record "+recordName(manifest, expected)+" is missing, found "+name)...)
+		}
+		expected = n + 1
+		out = append(out, data[i]...)
+		if len(data[i]) > 0 && data[i][len(data[i])-1] != '\n' {
+			out = append(out, '\n') // records are created whole: no torn tail to cut
 		}
 	}
-	return slices.Concat(data...), nil
+	return out, nil
 }
 
-// cutManifest is never needed: records are created whole. readManifest
-// refuses a record that does not end with a newline instead.
+// damageLine is a manifest line of an unknown kind that says what is wrong.
+func damageLine(problem string) []byte {
+	text, err := json.Marshal(map[string]string{"kind": problem})
+	if err != nil {
+		panic(err) // a map of strings always encodes
+	}
+	return append(text, '\n')
+}
+
+// recordNumber is the number of manifest's record name, if it is one.
+func recordNumber(manifest, name string) (int, bool) {
+	digits, ok := strings.CutPrefix(name, recordsPrefix(manifest))
+	digits, ok2 := strings.CutSuffix(digits, ".jsonl")
+	if !ok || !ok2 || len(digits) != recordDigits {
+		return 0, false
+	}
+	n, err := strconv.Atoi(digits)
+	return n, err == nil && n >= 0
+}
+
+// cutManifest is never needed: records are created whole, and readManifest
+// ends every record with a newline.
 func (r *remoteFolder) cutManifest(name string, _ int64) error {
 	return fmt.Errorf("manifest %s on an object store cannot be cut", r.at(name))
 }
@@ -192,6 +233,9 @@ func (r *remoteFolder) createManifest(name, _ string, lines []line) (appender, e
 // openManifest opens manifest to append records after its last.
 func (r *remoteFolder) openManifest(name string) (appender, error) {
 	names, err := r.records(name)
+	if err == nil {
+		err = r.checkRecords(name, names)
+	}
 	if err != nil {
 		return nil, err
 	}

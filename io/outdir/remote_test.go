@@ -566,3 +566,64 @@ func TestRemoteRecordRace(t *testing.T) {
 		})
 	}
 }
+
+// TestRemoteDamagedManifest: a manifest whose records were removed or changed by something other
+// than bertbatch is refused as damaged, by Open and by Verify, naming the problem; --overwrite
+// still starts over.
+func TestRemoteDamagedManifest(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, s *objstore.Store)
+		want   string
+	}{
+		{"a record in the middle removed", func(t *testing.T, s *objstore.Store) {
+			if err := s.Delete(ctx, "_manifest/0000000003.jsonl"); err != nil {
+				t.Fatal(err)
+			}
+		}, "record _manifest/0000000003.jsonl is missing"},
+		{"the job record removed", func(t *testing.T, s *objstore.Store) {
+			if err := s.Delete(ctx, "_manifest/0000000000.jsonl"); err != nil {
+				t.Fatal(err)
+			}
+		}, "expected the job record only on line 1"},
+		{"a stray object among the records", func(t *testing.T, s *objstore.Store) {
+			if err := s.Put(ctx, "_manifest/notes.txt", []byte("x")); err != nil {
+				t.Fatal(err)
+			}
+		}, "_manifest/notes.txt is not a manifest record"},
+		{"a record rewritten", func(t *testing.T, s *objstore.Store) {
+			if err := s.Put(ctx, "_manifest/0000000002.jsonl", []byte(`{"kind":"unit"`)); err != nil {
+				t.Fatal(err)
+			}
+		}, "is unreadable"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			store := memStore(t)
+			if err := commitRemote(remoteOut); err != nil {
+				t.Fatal(err)
+			}
+			tc.damage(t, store)
+			_, err := Open(remoteOut, testID, Options{})
+			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("open: %v, want ErrDamaged saying %q", err, tc.want)
+			}
+			r, err := Verify(remoteOut)
+			if err != nil || r.OK() || len(r.Problems) == 0 || !strings.Contains(r.Problems[0], tc.want) {
+				t.Errorf("verify: %v %+v, want a problem saying %q", err, r, tc.want)
+			}
+			d, err := Open(remoteOut, testID, Options{Overwrite: true})
+			if err != nil {
+				t.Fatalf("overwrite: %v", err)
+			}
+			d.Close()
+			if err := commitRemote(remoteOut); err != nil {
+				t.Fatalf("a run after the overwrite: %v", err)
+			}
+			if got := checkRemote(t, store); len(got) != testUnits {
+				t.Errorf("units %v after the overwrite and a run, want all", got)
+			}
+		})
+	}
+}
