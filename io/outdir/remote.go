@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -172,11 +171,15 @@ func (r *remoteFolder) readManifest(manifest string) ([]byte, error) {
 	for i, name := range names {
 		n, ok := recordNumber(manifest, name)
 		if !ok {
-			out = append(out, damageLine("object "+name+" is not a manifest record")...)
+			if out, err = appendDamage(out, "object "+name+" is not a manifest record"); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if n != expected {
-			out = append(out, damageLine("record "+recordName(manifest, expected)+" is missing, found "+name)...)
+			if out, err = appendDamage(out, "record "+recordName(manifest, expected)+" is missing, found "+name); err != nil {
+				return nil, err
+			}
 		}
 		expected = n + 1
 		out = append(out, data[i]...)
@@ -187,13 +190,11 @@ func (r *remoteFolder) readManifest(manifest string) ([]byte, error) {
 	return out, nil
 }
 
-// damageLine is a manifest line of an unknown kind that says what is wrong.
-func damageLine(problem string) []byte {
-	text, err := json.Marshal(map[string]string{"kind": problem})
-	if err != nil {
-		panic(err) // a map of strings always encodes
-	}
-	return append(text, '\n')
+// appendDamage appends a manifest line of an unknown kind that says what is
+// wrong.
+func appendDamage(out []byte, problem string) ([]byte, error) {
+	text, err := marshalLine(line{Kind: problem})
+	return append(out, text...), err
 }
 
 // recordNumber is the number of manifest's record name, if it is one.
