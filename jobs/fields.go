@@ -18,7 +18,7 @@ type fieldSpec struct {
 	min, max   int
 	hasMin     bool
 	hasMax     bool
-	pathKind   string // "", "ref", "dir" or "glob"
+	pathKind   string // "", "ref", "dir", "outdir" or "glob"
 	hashed     bool
 }
 

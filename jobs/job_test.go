@@ -151,7 +151,7 @@ func TestFieldTags(t *testing.T) {
 			if ft.Kind() == reflect.Pointer && (s.hasDefault || s.required || ft.Elem().Kind() != reflect.String) {
 				t.Errorf("%s: a pointer field must be an optional *string without a default", path)
 			}
-			if s.pathKind != "" && s.pathKind != "ref" && s.pathKind != "dir" && s.pathKind != "glob" {
+			if s.pathKind != "" && s.pathKind != "ref" && s.pathKind != "dir" && s.pathKind != "outdir" && s.pathKind != "glob" {
 				t.Errorf("%s: unknown path kind %q", path, s.pathKind)
 			}
 			if values := enumOf(ft); values != nil && s.hasDefault && !contains(values, s.def) {

@@ -52,6 +52,15 @@ func resolvePath(kind, raw, base string, lookup func(string) (string, bool)) (st
 			return "", nil
 		}
 		return absolute(v, base), nil
+	case "outdir":
+		if objstore.IsRemote(v) {
+			// Kept as written: the store is reached when the job runs.
+			if _, err := objstore.Parse(v); err != nil {
+				return "", err
+			}
+			return v, nil
+		}
+		return absolute(v, base), nil
 	}
 	panic("jobs: unknown path kind " + kind)
 }

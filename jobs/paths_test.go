@@ -75,3 +75,36 @@ func TestRefNamingAFolder(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputDirOnObjectStore: output.dir may be an object-store prefix, kept as written (environment
+// references expanded); a malformed one is a problem at output.dir; model.cache_dir stays a local folder.
+func TestOutputDirOnObjectStore(t *testing.T) {
+	tests := []struct {
+		name, dir string
+		want      string // the parsed output.dir; "" when the job is refused
+		problem   string // in the problem's message when refused
+	}{
+		{"s3 prefix", "s3://bucket/embeddings/run-1", "s3://bucket/embeddings/run-1", ""},
+		{"gs bucket", "gs://bucket", "gs://bucket", ""},
+		{"azure container", "azblob://container/out", "azblob://container/out", ""},
+		{"query kept", "s3://bucket/out?region=eu-west-1", "s3://bucket/out?region=eu-west-1", ""},
+		{"no bucket", "s3:///out", "", "no bucket"},
+		{"dot-dot in the prefix", "s3://bucket/a/../b", "", `".." is not allowed`},
+		{"local folder", "out", filepath.Join(filepath.Dir(testFile), "out"), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "model: {ref: org/model}\ninput: {paths: [data]}\noutput: {dir: \"" + tc.dir + "\"}\n"
+			if tc.want == "" {
+				ps := parseProblems(t, src)
+				if len(ps) != 1 || ps[0].Path != "output.dir" || !strings.Contains(ps[0].Message, tc.problem) {
+					t.Fatalf("problems %v, want one at output.dir saying %q", ps, tc.problem)
+				}
+				return
+			}
+			if got := mustParse(t, src).Output.Dir; got != tc.want {
+				t.Errorf("output.dir = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -6,7 +6,8 @@ package jobs
 //	required:"true"   the field must be present (and, for strings and lists, not empty)
 //	default:"v"       the value used when the field is absent
 //	min:"n" max:"n"   inclusive range of an integer field
-//	path:"kind"       env expansion and path resolution: ref (model reference), dir (a folder), glob (files, globs, folders)
+//	path:"kind"       env expansion and path resolution: ref (model reference), dir (a folder),
+//	                  outdir (a folder, or an object-store prefix kept as written), glob (files, globs, folders)
 //	hash:"-"          the field does not change output contents and is left out of Job.Hash
 //
 // A *string field is optional with no default: nil when the file leaves it out, so that a job can tell an
@@ -86,7 +87,7 @@ type Input struct {
 // Output says where and how results are written.
 type Output struct {
 	// Dir is the output folder (Parquet parts, manifest, summary, rejects).
-	Dir string `yaml:"dir" required:"true" path:"dir" hash:"-"`
+	Dir string `yaml:"dir" required:"true" path:"outdir" hash:"-"`
 	// EmbeddingColumn names the embedding column; empty with a head.
 	EmbeddingColumn string `yaml:"embedding_column,omitempty" default:"embedding"`
 	// Pooling turns token states into one vector; empty with a head.

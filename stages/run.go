@@ -58,6 +58,9 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (_ *Summary, err erro
 		logf = func(string, ...any) {}
 	}
 	start := time.Now()
+	if err := outdir.CheckLocation(job.Output.Dir); err != nil {
+		return nil, err
+	}
 	lm, err := loadModel(ctx, job, opts.Hub, logf)
 	if err != nil {
 		return nil, err

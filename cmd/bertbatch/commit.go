@@ -27,6 +27,7 @@ func runCommit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bertbatch commit OUTPUT_DIR job.yaml")
+		fmt.Fprintln(stderr, "OUTPUT_DIR is a local folder or an object-store prefix (s3://bucket/prefix, gs://…, azblob://…).")
 		fmt.Fprintln(stderr, "\nMerges the shards of job.yaml run with --shard I/N into OUTPUT_DIR (the job lists the input rows):")
 		fmt.Fprintln(stderr, "checks every shard finished and the shards wrote every input row exactly once, then writes")
 		fmt.Fprintln(stderr, outdir.ManifestName+" and "+outdir.SuccessName+". Committing a committed folder does nothing.")

@@ -34,7 +34,9 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		shard.EnvKubernetes+" or "+shard.EnvSlurm+"; merge the shards with `bertbatch commit`")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--shard I/N|auto/N] [--cpuprofile FILE] job.yaml")
-		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (SIGINT, SIGTERM, SIGHUP; a rerun resumes), 2 for a bad job file.")
+		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (SIGINT, SIGTERM, SIGHUP; a rerun resumes)")
+		fmt.Fprintln(stderr, "or its output.dir cannot be used (in use by another run; for s3://, gs://, azblob://: no bucket, no credentials,")
+		fmt.Fprintln(stderr, "no answer), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
 	files, err := parseArgs(fs, args)

@@ -25,6 +25,7 @@ func runStatus(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bertbatch status OUTPUT_DIR")
+		fmt.Fprintln(stderr, "OUTPUT_DIR is a local folder or an object-store prefix (s3://bucket/prefix, gs://…, azblob://…).")
 		fmt.Fprintln(stderr, "\nReports, without changing anything, each shard of a job run with --shard I/N into OUTPUT_DIR.")
 		fmt.Fprintln(stderr, "\nExit status 0 when every shard finished, 1 when not (or the folder holds no shards), 2 for bad usage.")
 	}

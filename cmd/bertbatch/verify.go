@@ -25,6 +25,7 @@ func runVerify(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bertbatch verify OUTPUT_DIR")
+		fmt.Fprintln(stderr, "OUTPUT_DIR is a local folder or an object-store prefix (s3://bucket/prefix, gs://…, azblob://…).")
 		fmt.Fprintln(stderr, "\nChecks, without changing anything: the manifest parses; every file it names is there with its recorded")
 		fmt.Fprintln(stderr, "size and SHA-256; no visible file is unattributed; no temporary file is left; the run finished (_SUCCESS).")
 		fmt.Fprintln(stderr, "\nExit status 0 when the folder is sound and complete, 1 when not (each problem is printed), 2 for bad usage.")

@@ -114,7 +114,7 @@ func (d *Dir) Redo(units []Unit) error {
 			names[j] = f.Name
 			delete(d.state.begun, f.Name)
 		}
-		if err := removeFiles(d.path, names); err != nil {
+		if err := d.f.remove(names); err != nil {
 			d.broken = err
 			return fmt.Errorf("output folder %s: redo unit %s: %w", d.path, u, err)
 		}
@@ -182,7 +182,7 @@ func (d *Dir) place(files []*PendingFile) ([]FileInfo, error) {
 		}
 		crashPoint("renamed")
 	}
-	if err := syncDir(d.path); err != nil {
+	if err := d.f.sync(); err != nil {
 		return nil, err
 	}
 	crashPoint("placed")

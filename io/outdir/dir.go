@@ -3,7 +3,6 @@ package outdir
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 
@@ -25,11 +24,12 @@ type Options struct {
 type Dir struct {
 	mu       sync.Mutex
 	path     string
+	f        folder
 	id       Identity
 	shard    shard.Spec
 	names    names
 	lock     *DirLock
-	manifest *manifestWriter
+	manifest appender
 	state    *folderState
 	pending  map[*PendingFile]bool // created and not yet committed
 	broken   error                 // set when a commit failed half-way
@@ -38,23 +38,32 @@ type Dir struct {
 
 // Open creates path if needed, locks it, repairs what a crash left (see the
 // package doc), and checks that the folder belongs to the job id names. With
-// opts.Overwrite it empties the folder of bertbatch's files first. It fails
-// with a *LockedError, a *MismatchError, ErrUnknownFiles or ErrDamaged
-// (test with errors.Is), or an I/O error naming the file.
+// opts.Overwrite it empties the folder of bertbatch's files first. A path
+// such as s3://bucket/prefix is a folder on an object store (see
+// remote.go); its bucket must exist, and an *objstore.OpenError says when it
+// cannot be used. It fails with a *LockedError, a *MismatchError,
+// ErrUnknownFiles or ErrDamaged (test with errors.Is), or an I/O error
+// naming the file.
 func Open(path string, id Identity, opts Options) (_ *Dir, err error) {
 	if id.JobHash == "" || id.ModelCommit == "" {
 		return nil, fmt.Errorf("output folder %s: the job hash and model commit must both be set", path)
 	}
-	if err := os.MkdirAll(path, 0o755); err != nil {
-		return nil, fmt.Errorf("create output folder: %w", err)
+	f, err := openFolder(path, true)
+	if err != nil {
+		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			f.close()
+		}
+	}()
 	if opts.Shard.Sharded() {
 		if err := opts.Shard.Validate(); err != nil {
 			return nil, fmt.Errorf("output folder %s: %w", path, err)
 		}
 	}
 	nm := namesFor(opts.Shard)
-	lock, err := lockFile(path, nm.lock)
+	lock, err := f.lock(nm.lock)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +72,7 @@ func Open(path string, id Identity, opts Options) (_ *Dir, err error) {
 			lock.Unlock()
 		}
 	}()
-	d := &Dir{path: path, id: id, shard: opts.Shard, names: nm, lock: lock, pending: map[*PendingFile]bool{}}
+	d := &Dir{path: path, f: f, id: id, shard: opts.Shard, names: nm, lock: lock, pending: map[*PendingFile]bool{}}
 	if err := d.prepare(opts); err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", path, err)
 	}
@@ -72,7 +81,7 @@ func Open(path string, id Identity, opts Options) (_ *Dir, err error) {
 
 // prepare repairs the folder and opens or creates its manifest.
 func (d *Dir) prepare(opts Options) error {
-	entries, err := os.ReadDir(d.path)
+	entries, err := d.f.list()
 	if err != nil {
 		return err
 	}
@@ -82,25 +91,25 @@ func (d *Dir) prepare(opts Options) error {
 		}
 	}
 	if !d.shard.Sharded() {
-		if err := checkNoShardRunning(d.path, entries); err != nil {
+		if err := checkNoShardRunning(d.f, entries); err != nil {
 			return err
 		}
 	}
-	if err := removeTemps(d.path, d.names.tag, entries); err != nil {
+	if err := removeTemps(d.f, d.names.tag, entries); err != nil {
 		return err
 	}
-	others, err := otherShardsNamed(d.path, d.names.manifest, entries)
+	others, err := otherShardsNamed(d.f, d.names.manifest, entries)
 	if err != nil {
 		return err
 	}
 	if opts.Overwrite {
 		return d.overwrite(entries, others)
 	}
-	lines, err := readManifest(d.path, d.names.manifest)
+	lines, err := readManifest(d.f, d.names.manifest)
 	if err != nil {
 		return err
 	}
-	if d.state, err = replay(d.path, d.names.manifest, lines); err != nil {
+	if d.state, err = replay(d.f, d.names.manifest, lines); err != nil {
 		return err
 	}
 	if err := checkUnknown(d.path, entries, union(d.state.named, others)); err != nil {
@@ -112,13 +121,13 @@ func (d *Dir) prepare(opts Options) error {
 	if diffs := d.state.differences(d.id); len(diffs) > 0 {
 		return &MismatchError{Dir: d.path, Differences: diffs}
 	}
-	if err := removeFiles(d.path, keys(d.state.begun)); err != nil {
+	if err := d.f.remove(keys(d.state.begun)); err != nil {
 		return fmt.Errorf("remove files of unfinished units: %w", err)
 	}
-	if err := checkFinished(d.path, d.state); err != nil {
+	if err := checkFinished(d.f, d.state); err != nil {
 		return err
 	}
-	d.manifest, err = openManifest(d.path, d.names.manifest)
+	d.manifest, err = d.f.openManifest(d.names.manifest)
 	return err
 }
 
@@ -161,14 +170,14 @@ func (d *Dir) unmarkComplete() error {
 		return err
 	}
 	delete(d.state.plain, d.names.success)
-	return removeFiles(d.path, []string{d.names.success})
+	return d.f.remove([]string{d.names.success})
 }
 
 // overwrite removes every file the manifest names — reading what it can of
 // a damaged one — and starts afresh. Visible files it cannot attribute make
 // it fail before anything is removed.
-func (d *Dir) overwrite(entries []os.DirEntry, others map[string]bool) error {
-	named, err := namedInManifest(d.path, d.names.manifest)
+func (d *Dir) overwrite(entries []string, others map[string]bool) error {
+	named, err := namedInManifest(d.f, d.names.manifest)
 	if err != nil {
 		return err
 	}
@@ -190,20 +199,20 @@ func (d *Dir) overwrite(entries []os.DirEntry, others map[string]bool) error {
 // for d's job. Files go first: a crash in between leaves a manifest naming
 // missing files, which Open reports, rather than files no manifest names.
 func (d *Dir) start(named map[string]bool) error {
-	if err := removeFiles(d.path, keys(named)); err != nil {
+	if err := d.f.remove(keys(named)); err != nil {
 		return fmt.Errorf("overwrite: %w", err)
 	}
-	if err := removeFiles(d.path, []string{d.names.manifest}); err != nil {
+	if err := d.f.removeManifest(d.names.manifest); err != nil {
 		return fmt.Errorf("overwrite: %w", err)
 	}
-	state, err := replay(d.path, d.names.manifest, nil)
+	state, err := replay(d.f, d.names.manifest, nil)
 	if err != nil {
 		return fmt.Errorf("overwrite: %w", err)
 	}
 	d.state = state
-	m, err := createManifest(d.path, d.names.manifest, d.names.tag, line{Kind: kindJob, Version: manifestVersion,
+	m, err := d.f.createManifest(d.names.manifest, d.names.tag, []line{{Kind: kindJob, Version: manifestVersion,
 		JobHash: d.id.JobHash, ModelCommit: d.id.ModelCommit, Job: d.id.JobText,
-		Shard: d.shard.Index, Shards: d.shard.Count, Time: now()})
+		Shard: d.shard.Index, Shards: d.shard.Count, Time: now()}})
 	d.manifest = m
 	return err
 }
@@ -254,7 +263,7 @@ func (d *Dir) Create(name string) (*PendingFile, error) {
 	if u, ok := d.state.unitFiles[name]; ok {
 		return nil, fmt.Errorf("output folder %s: %s already holds the results of unit %s", d.path, name, u)
 	}
-	f, err := createPending(d.path, d.names.tag, name)
+	f, err := d.f.create(d.names.tag, name)
 	if err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", d.path, err)
 	}
@@ -269,7 +278,7 @@ func (d *Dir) usable() error {
 	case d.broken != nil:
 		return fmt.Errorf("output folder %s: an earlier commit failed: %w", d.path, d.broken)
 	}
-	return nil
+	return d.lock.lost()
 }
 
 // Close aborts files created and not committed, closes the manifest and
@@ -289,7 +298,7 @@ func (d *Dir) Close() error {
 	if d.manifest != nil {
 		errs = append(errs, d.manifest.close())
 	}
-	errs = append(errs, d.lock.Unlock())
+	errs = append(errs, d.lock.Unlock(), d.f.close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close output folder %s: %w", d.path, err)
 	}

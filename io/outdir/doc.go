@@ -39,4 +39,31 @@
 //     manifest's first line); opening it for another job fails with
 //     ErrMismatch unless Overwrite is set, which removes what the manifest
 //     names and starts a new manifest.
+//
+// The folder may also be a prefix of an object store (s3://bucket/prefix,
+// gs://, azblob://), which has no rename, no append and no flock. Every
+// step above goes through one seam, folder (folder.go), and the object
+// store keeps each invariant this way (remote.go, lease.go):
+//   - The lock is a lease: generation objects LOCK/NNNNNNNNNN.json, each
+//     created only if absent and holding the holder and an expiry, renewed
+//     every third of its duration (LeaseTTLEnv, DefaultLeaseTTL). A live
+//     lease refuses a second run with a *LockedError naming the holder; an
+//     expired one is taken over by creating the next generation, so two
+//     takers cannot both win. A holder records nothing once its last renewal
+//     is older than three quarters of the duration or a later generation
+//     exists.
+//   - A file is written to a local temporary file, then uploaded to its
+//     final name after its begin record: it is visible only once complete,
+//     and an upload that stops leaves nothing.
+//   - The manifest NAME.jsonl is the record objects NAME/NNNNNNNNNN.jsonl,
+//     numbered from 0, each created only if absent: a record is durable once
+//     created and never torn, and of two writers of one manifest only one
+//     creates record N; the other stops with a *LockedError. Readers
+//     concatenate the records; a missing number is ErrDamaged. A manifest is
+//     removed from its last record down.
+//   - Removal is a Delete, durable on return; repair, the checks of finished
+//     files (size, then SHA-256 read back) and the refusal of unknown
+//     visible names work as on disk, on the names the listing gives.
+//   - Completion markers and the merged manifest of Commit are created only
+//     if absent; summaries are overwritten.
 package outdir

@@ -12,10 +12,14 @@ import (
 // LockName is the lock file's name inside the output folder.
 const LockName = ".bertbatch.lock"
 
-// DirLock is an exclusive lock on an output folder.
+// DirLock is an exclusive lock on an output folder: an flock on a local
+// folder, a lease on an object store (see lease.go).
 type DirLock struct {
-	mu   sync.Mutex
-	file *os.File // nil once unlocked
+	mu      sync.Mutex
+	release func() error // nil once unlocked
+	// lostErr, when set, says whether the lock was lost while held (a lease
+	// another run took over after it expired); nil means held.
+	lostErr func() error
 }
 
 // LockDir takes the exclusive lock of dir without waiting: an flock on
@@ -47,7 +51,7 @@ func lockFile(dir, name string) (*DirLock, error) {
 		f.Close() // releases the lock
 		return nil, fmt.Errorf("output folder %s: write lock file %s: %w", dir, path, err)
 	}
-	return &DirLock{file: f}, nil
+	return &DirLock{release: f.Close}, nil // closing the last descriptor releases the flock
 }
 
 func writeHolder(f *os.File, info string) error {
@@ -64,10 +68,19 @@ func writeHolder(f *os.File, info string) error {
 func (l *DirLock) Unlock() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.file == nil {
+	if l.release == nil {
 		return nil
 	}
-	err := l.file.Close() // closing the last descriptor releases the flock
-	l.file = nil
+	err := l.release()
+	l.release = nil
 	return err
+}
+
+// lost reports, while the lock is held, that it was lost: from then on the
+// holder must not commit anything.
+func (l *DirLock) lost() error {
+	if l.lostErr == nil {
+		return nil
+	}
+	return l.lostErr()
 }

@@ -6,16 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 )
 
-// readManifest reads dir's manifest name. A last line without its newline is what
-// a crash during an append leaves: it is cut off the file (and the file
-// fsynced) and ignored. Any other unreadable line is ErrDamaged. A missing or
-// empty manifest yields no lines.
-func readManifest(dir, name string) ([]line, error) {
-	path := filepath.Join(dir, name)
-	data, err := os.ReadFile(path)
+// readManifest reads the manifest name of f. A last line without its
+// newline is what a crash during an append leaves: it is cut off the file
+// (and the file fsynced) and ignored. Any other unreadable line is
+// ErrDamaged. A missing or empty manifest yields no lines.
+func readManifest(f folder, name string) ([]line, error) {
+	path := f.at(name)
+	data, err := f.readManifest(name)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -23,7 +22,7 @@ func readManifest(dir, name string) ([]line, error) {
 		return nil, fmt.Errorf("read manifest %s: %w", path, err)
 	}
 	if complete := bytes.LastIndexByte(data, '\n') + 1; complete < len(data) {
-		if err := truncate(path, int64(complete)); err != nil {
+		if err := f.cutManifest(name, int64(complete)); err != nil {
 			return nil, fmt.Errorf("cut the torn last line of manifest %s: %w", path, err)
 		}
 		data = data[:complete]
@@ -69,43 +68,13 @@ func truncate(path string, size int64) error {
 	return f.Close()
 }
 
-// manifestWriter appends records to an open manifest.
-type manifestWriter struct {
+// manifestFile appends records to an open local manifest.
+type manifestFile struct {
 	file *os.File
 }
 
-// createManifest writes a new manifest holding only the job record, through
-// a temporary file and a rename, and opens it for appending.
-func createManifest(dir, name, tag string, job line) (*manifestWriter, error) {
-	pending, err := createPending(dir, tag, name)
-	if err != nil {
-		return nil, err
-	}
-	text, err := marshalLine(job)
-	if err == nil {
-		_, err = pending.Write(text)
-	}
-	if err == nil {
-		err = pending.commit()
-	}
-	if err != nil {
-		pending.Abort()
-		return nil, fmt.Errorf("create manifest in %s: %w", dir, err)
-	}
-	return openManifest(dir, name)
-}
-
-// openManifest opens dir's existing manifest name for appending.
-func openManifest(dir, name string) (*manifestWriter, error) {
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		return nil, fmt.Errorf("open manifest: %w", err)
-	}
-	return &manifestWriter{file: f}, nil
-}
-
 // append writes l as one line with a single write and fsyncs the manifest.
-func (m *manifestWriter) append(l line) error {
+func (m *manifestFile) append(l line) error {
 	text, err := marshalLine(l)
 	if err != nil {
 		return err
@@ -120,7 +89,7 @@ func (m *manifestWriter) append(l line) error {
 	return nil
 }
 
-func (m *manifestWriter) close() error { return m.file.Close() }
+func (m *manifestFile) close() error { return m.file.Close() }
 
 func marshalLine(l line) ([]byte, error) {
 	text, err := json.Marshal(l)

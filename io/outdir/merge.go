@@ -5,8 +5,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/bertbatch/bertbatch/io/shard"
@@ -25,8 +23,13 @@ type ShardStatus struct {
 
 // Shards reports on every shard manifest in dir, in shard order. A folder
 // with none yields none.
-func Shards(dir string) ([]ShardStatus, error) {
-	entries, err := os.ReadDir(dir)
+func Shards(path string) (_ []ShardStatus, err error) {
+	dir, err := openFolder(path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, dir.close()) }()
+	entries, err := dir.list()
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
@@ -34,7 +37,7 @@ func Shards(dir string) ([]ShardStatus, error) {
 	out := make([]ShardStatus, len(found))
 	for i, name := range found {
 		st := ShardStatus{Spec: specs[i], Manifest: name}
-		st.Running, _ = lockedByName(dir, namesFor(specs[i]).lock)
+		st.Running, _ = dir.holder(namesFor(specs[i]).lock)
 		s, err := readShardState(dir, name)
 		if err != nil {
 			st.Problem = err.Error()
@@ -53,9 +56,9 @@ func Shards(dir string) ([]ShardStatus, error) {
 
 // readShardState replays the complete lines of a shard manifest without
 // repairing it (a run may be appending to it).
-func readShardState(dir, name string) (*folderState, error) {
-	path := filepath.Join(dir, name)
-	data, err := os.ReadFile(path)
+func readShardState(dir folder, name string) (*folderState, error) {
+	path := dir.at(name)
+	data, err := dir.readManifest(name)
 	if err != nil {
 		return nil, fmt.Errorf("read manifest %s: %w", path, err)
 	}
@@ -85,11 +88,16 @@ var ErrShardsUnfinished = errors.New("not every shard has finished")
 // manifests stay (they are hidden from dataset readers). Committing a
 // folder already committed does nothing. It fails with ErrShardsUnfinished,
 // ErrMismatch, ErrDamaged or the error of check.
-func Commit(dir string, check func([]Record) error) error {
-	if done, err := alreadyMerged(dir); err != nil || done {
+func Commit(dir string, check func([]Record) error) (err error) {
+	f, err := openFolder(dir, false)
+	if err != nil {
 		return err
 	}
-	id, err := mergeShards(dir, check)
+	defer func() { err = errors.Join(err, f.close()) }()
+	if done, err := alreadyMerged(f); err != nil || done {
+		return err
+	}
+	id, err := mergeShards(f, check)
 	if err != nil {
 		return fmt.Errorf("commit output folder %s: %w", dir, err)
 	}
@@ -103,13 +111,13 @@ func Commit(dir string, check func([]Record) error) error {
 
 // alreadyMerged reports whether dir already has its merged manifest; when it
 // has, it commits the completion marker if a crash left it out.
-func alreadyMerged(dir string) (bool, error) {
+func alreadyMerged(dir folder) (bool, error) {
 	lines, err := readManifest(dir, ManifestName)
 	if err != nil || len(lines) == 0 {
 		return false, err
 	}
 	job := lines[0]
-	d, err := Open(dir, Identity{JobHash: job.JobHash, ModelCommit: job.ModelCommit, JobText: job.Job}, Options{})
+	d, err := Open(dir.String(), Identity{JobHash: job.JobHash, ModelCommit: job.ModelCommit, JobText: job.Job}, Options{})
 	if err != nil {
 		return true, fmt.Errorf("commit output folder %s: %w", dir, err)
 	}
@@ -121,13 +129,13 @@ func alreadyMerged(dir string) (bool, error) {
 
 // mergeShards writes the merged manifest under every lock and returns the
 // job's identity.
-func mergeShards(dir string, check func([]Record) error) (Identity, error) {
-	main, err := LockDir(dir)
+func mergeShards(dir folder, check func([]Record) error) (Identity, error) {
+	main, err := dir.lock(LockName)
 	if err != nil {
 		return Identity{}, err
 	}
 	defer main.Unlock()
-	entries, err := os.ReadDir(dir)
+	entries, err := dir.list()
 	if err != nil {
 		return Identity{}, err
 	}
@@ -155,7 +163,7 @@ func mergeShards(dir string, check func([]Record) error) (Identity, error) {
 	var plain []FileInfo
 	for i := range count {
 		spec := shard.Spec{Index: i, Count: count}
-		lock, err := lockFile(dir, namesFor(spec).lock)
+		lock, err := dir.lock(namesFor(spec).lock)
 		if err != nil {
 			return Identity{}, fmt.Errorf("%w: shard %s is running: %w", ErrShardsUnfinished, spec, err)
 		}
@@ -167,7 +175,7 @@ func mergeShards(dir string, check func([]Record) error) (Identity, error) {
 		if job == nil {
 			job = s.job
 		} else if diffs := s.differences(Identity{JobHash: job.JobHash, ModelCommit: job.ModelCommit, JobText: job.Job}); len(diffs) > 0 {
-			return Identity{}, &MismatchError{Dir: dir, Differences: diffs}
+			return Identity{}, &MismatchError{Dir: dir.String(), Differences: diffs}
 		}
 		records = append(records, s.records...)
 		for _, name := range keys(s.namedPlain()) {
@@ -191,12 +199,15 @@ func mergeShards(dir string, check func([]Record) error) (Identity, error) {
 	if _, err := replay(dir, ManifestName, lines); err != nil {
 		return Identity{}, err
 	}
+	if err := main.lost(); err != nil {
+		return Identity{}, err
+	}
 	return Identity{JobHash: job.JobHash, ModelCommit: job.ModelCommit, JobText: job.Job}, writeManifest(dir, lines)
 }
 
 // shardState reads a shard's manifest (under its lock) and checks that the
 // shard finished with nothing left half-committed.
-func shardState(dir string, spec shard.Spec) (*folderState, error) {
+func shardState(dir folder, spec shard.Spec) (*folderState, error) {
 	name := ShardManifestName(spec)
 	lines, err := readManifest(dir, name)
 	if err != nil {
@@ -226,26 +237,13 @@ func shardState(dir string, spec shard.Spec) (*folderState, error) {
 	return s, nil
 }
 
-// writeManifest writes lines as dir's manifest through a temporary file and
-// a rename.
-func writeManifest(dir string, lines []line) error {
-	pending, err := createPending(dir, "", ManifestName)
+// writeManifest writes lines as dir's merged manifest at once: through a
+// temporary file and a rename in a local folder, as one record object
+// created only if none is there on an object store.
+func writeManifest(dir folder, lines []line) error {
+	m, err := dir.createManifest(ManifestName, "", lines)
 	if err != nil {
 		return err
 	}
-	for _, l := range lines {
-		text, err := marshalLine(l)
-		if err == nil {
-			_, err = pending.Write(text)
-		}
-		if err != nil {
-			pending.Abort()
-			return fmt.Errorf("write manifest in %s: %w", dir, err)
-		}
-	}
-	if err := pending.commit(); err != nil {
-		pending.Abort()
-		return fmt.Errorf("write manifest in %s: %w", dir, err)
-	}
-	return nil
+	return m.close()
 }

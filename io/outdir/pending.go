@@ -13,10 +13,12 @@ import (
 	"sync"
 )
 
-// PendingFile is a file being written under a temporary name in the output
-// folder (.bertbatch-tmp-RANDOM-NAME). Commit it with Dir.CommitUnit or
-// Dir.CommitFile, or drop it with Abort; Open removes it if the process dies
-// first. The SHA-256 of its bytes is computed as they are written.
+// PendingFile is a file being written under a temporary name: in a local
+// output folder, .bertbatch-tmp-RANDOM-NAME beside the results; for a folder
+// on an object store, a local temporary file uploaded when committed. Commit
+// it with Dir.CommitUnit or Dir.CommitFile, or drop it with Abort; Open
+// removes it if the process dies first. The SHA-256 of its bytes is computed
+// as they are written.
 type PendingFile struct {
 	mu      sync.Mutex
 	dir     string
@@ -26,6 +28,9 @@ type PendingFile struct {
 	written int64
 	sum     hash.Hash
 	state   pendingState
+	// publish puts the finished temporary file in place under its final
+	// name; nil renames it within dir.
+	publish func(temp, name string) error
 }
 
 type pendingState int
@@ -132,11 +137,16 @@ func (f *PendingFile) finish() (FileInfo, error) {
 	return FileInfo{Name: f.name, Bytes: f.written, SHA256: hex.EncodeToString(f.sum.Sum(nil))}, nil
 }
 
-// rename moves a finished file to its final name. The caller fsyncs the folder.
+// rename moves a finished file to its final name (for an object store:
+// uploads it). The caller fsyncs the folder.
 func (f *PendingFile) rename() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := os.Rename(f.temp, filepath.Join(f.dir, f.name)); err != nil {
+	if f.publish != nil {
+		if err := f.publish(f.temp, f.name); err != nil {
+			return err
+		}
+	} else if err := os.Rename(f.temp, filepath.Join(f.dir, f.name)); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", f.temp, f.name, err)
 	}
 	f.state = committed

@@ -17,14 +17,14 @@ import (
 // removeTemps removes the temporary files a crashed run left behind, those
 // of one shard when tag names it. The caller holds the lock, so no live run
 // is writing them.
-func removeTemps(dir, tag string, entries []os.DirEntry) error {
+func removeTemps(f folder, tag string, entries []string) error {
 	var names []string
-	for _, e := range entries {
-		if isTemp(e.Name()) && strings.HasPrefix(e.Name(), TempPrefix+tag) {
-			names = append(names, e.Name())
+	for _, name := range entries {
+		if isTemp(name) && strings.HasPrefix(name, TempPrefix+tag) {
+			names = append(names, name)
 		}
 	}
-	return removeFiles(dir, names)
+	return f.remove(names)
 }
 
 // removeFiles removes dir/name for every name; names already gone are fine.
@@ -48,7 +48,7 @@ func visible(name string) bool {
 
 // checkUnknown fails with ErrUnknownFiles when dir holds visible entries, or
 // a completion marker, that the manifest does not name.
-func checkUnknown(dir string, entries []os.DirEntry, named map[string]bool) error {
+func checkUnknown(dir string, entries []string, named map[string]bool) error {
 	unknown := unknownFiles(entries, named)
 	if len(unknown) == 0 {
 		return nil
@@ -66,11 +66,11 @@ func checkUnknown(dir string, entries []os.DirEntry, named map[string]bool) erro
 
 // unknownFiles lists, sorted, the visible entries and the completion marker
 // that named does not hold.
-func unknownFiles(entries []os.DirEntry, named map[string]bool) []string {
+func unknownFiles(entries []string, named map[string]bool) []string {
 	var unknown []string
-	for _, e := range entries {
-		if (visible(e.Name()) || e.Name() == SuccessName) && !named[e.Name()] {
-			unknown = append(unknown, e.Name())
+	for _, name := range entries {
+		if (visible(name) || name == SuccessName) && !named[name] {
+			unknown = append(unknown, name)
 		}
 	}
 	slices.Sort(unknown)
@@ -80,7 +80,7 @@ func unknownFiles(entries []os.DirEntry, named map[string]bool) []string {
 // checkFinished fails with ErrDamaged when a finished unit's file is missing
 // or does not have its recorded size and SHA-256. Files not tied to a unit (a
 // summary) are rewritten by every run and not checked.
-func checkFinished(dir string, s *folderState) error {
+func checkFinished(dir folder, s *folderState) error {
 	var files []ownedFile
 	for _, r := range s.records {
 		for _, f := range r.Files {
@@ -104,16 +104,21 @@ type ownedFile struct {
 }
 
 // checkFiles checks files (see checkFile) on as many goroutines as there are
-// CPUs, and returns a problem per file that fails, in files' order, each
-// starting with the file's name and owner.
-func checkFiles(dir string, files []ownedFile) []string {
+// CPUs (at least 8 on an object store, whose checks wait on requests), and
+// returns a problem per file that fails, in files' order, each starting with
+// the file's name and owner.
+func checkFiles(dir folder, files []ownedFile) []string {
 	found := make([]string, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
+	workers := runtime.GOMAXPROCS(0)
+	if _, remote := dir.(*remoteFolder); remote {
+		workers = max(workers, 8)
+	}
+	for range min(workers, len(files)) {
 		wg.Go(func() {
 			for i := range next {
-				found[i] = checkFile(dir, files[i].FileInfo)
+				found[i] = dir.check(files[i].FileInfo)
 			}
 		})
 	}

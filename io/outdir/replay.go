@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 )
 
@@ -23,12 +22,12 @@ type folderState struct {
 
 // replay rebuilds the folder state from manifest lines, checking that no
 // unit is finished twice and no file belongs to two units.
-func replay(dir, name string, lines []line) (*folderState, error) {
+func replay(dir folder, name string, lines []line) (*folderState, error) {
 	s := &folderState{
 		units: map[Unit]int{}, unitFiles: map[string]Unit{}, plain: map[string]FileInfo{},
 		begun: map[string]bool{}, named: map[string]bool{},
 	}
-	manifest := filepath.Join(dir, name)
+	manifest := dir.at(name)
 	for i, l := range lines {
 		damaged := func(format string, args ...any) error {
 			return fmt.Errorf("%w: manifest %s line %d: %s; run with --overwrite to start over",
@@ -138,8 +137,8 @@ func ptrValue[T any](p *T) T {
 // skipping lines it cannot read: what Overwrite may remove even from a
 // damaged manifest. Files it cannot attribute stay, and Open then refuses
 // them as unknown.
-func namedInManifest(dir, name string) (map[string]bool, error) {
-	data, err := os.ReadFile(filepath.Join(dir, name))
+func namedInManifest(dir folder, name string) (map[string]bool, error) {
+	data, err := dir.readManifest(name)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}

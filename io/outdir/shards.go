@@ -2,7 +2,6 @@ package outdir
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -50,17 +49,17 @@ func namesFor(s shard.Spec) names {
 
 // shardManifests lists the shard manifests among entries, sorted by name,
 // with the shard each names.
-func shardManifests(entries []os.DirEntry) ([]string, []shard.Spec) {
+func shardManifests(entries []string) ([]string, []shard.Spec) {
 	var found []string
 	var specs []shard.Spec
-	for _, e := range entries {
-		m := shardManifestPattern.FindStringSubmatch(e.Name())
+	for _, name := range slices.Sorted(slices.Values(entries)) {
+		m := shardManifestPattern.FindStringSubmatch(name)
 		if m == nil {
 			continue
 		}
 		i, _ := strconv.Atoi(m[1])
 		n, _ := strconv.Atoi(m[2])
-		found = append(found, e.Name())
+		found = append(found, name)
 		specs = append(specs, shard.Spec{Index: i, Count: n})
 	}
 	return found, specs
@@ -69,9 +68,9 @@ func shardManifests(entries []os.DirEntry) ([]string, []shard.Spec) {
 // checkLayout refuses to mix sharded and unsharded runs in one folder, and
 // shard runs of different counts. A folder whose shards were merged by
 // Commit (it has both) is an unsharded folder.
-func checkLayout(dir string, s shard.Spec, entries []os.DirEntry) error {
+func checkLayout(dir string, s shard.Spec, entries []string) error {
 	found, specs := shardManifests(entries)
-	merged := slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() == ManifestName })
+	merged := slices.Contains(entries, ManifestName)
 	if !s.Sharded() {
 		if len(found) > 0 && !merged {
 			return fmt.Errorf("%w: %s holds the manifests of a run split into %d shards (%s) that are not merged yet: "+
@@ -97,11 +96,11 @@ func checkLayout(dir string, s shard.Spec, entries []os.DirEntry) error {
 
 // checkNoShardRunning fails with a *LockedError when a shard run holds its lock in dir: a run of
 // the whole job (an overwrite, or a resume after Commit) must not remove a live shard's files.
-func checkNoShardRunning(dir string, entries []os.DirEntry) error {
+func checkNoShardRunning(dir folder, entries []string) error {
 	_, specs := shardManifests(entries)
 	for _, s := range specs {
-		if holder, held := lockedByName(dir, namesFor(s).lock); held {
-			return &LockedError{Dir: dir, Holder: "shard " + s.String() + ": " + holder}
+		if holder, held := dir.holder(namesFor(s).lock); held {
+			return &LockedError{Dir: dir.String(), Holder: "shard " + s.String() + ": " + holder}
 		}
 	}
 	return nil
@@ -110,7 +109,7 @@ func checkNoShardRunning(dir string, entries []os.DirEntry) error {
 // otherShardsNamed returns the files the other shards' manifests name: a
 // shard accepts them in the shared folder. Each manifest's begin record
 // precedes its files' renames, so a file listed before this call is named.
-func otherShardsNamed(dir string, own string, entries []os.DirEntry) (map[string]bool, error) {
+func otherShardsNamed(dir folder, own string, entries []string) (map[string]bool, error) {
 	named := map[string]bool{}
 	found, _ := shardManifests(entries)
 	for _, name := range found {

@@ -27,13 +27,18 @@ func (r *Report) OK() bool { return r.Complete && len(r.Problems) == 0 }
 // left; and the completion marker is there. A folder whose lock a run holds
 // is reported as such and not checked further. The error is for a folder
 // that cannot be read at all; everything else is a problem in the report.
-func Verify(dir string) (*Report, error) {
-	r := &Report{Dir: dir}
-	entries, err := os.ReadDir(dir)
+func Verify(path string) (_ *Report, err error) {
+	r := &Report{Dir: path}
+	dir, err := openFolder(path, false)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, dir.close()) }()
+	entries, err := dir.list()
 	if err != nil {
 		return nil, fmt.Errorf("verify output folder: %w", err)
 	}
-	if holder, locked := lockedBy(dir); locked {
+	if holder, locked := dir.holder(LockName); locked {
 		r.Problems = append(r.Problems, fmt.Sprintf("a run is writing the folder (%s); verify it once the run ends", holder))
 		return r, nil
 	}
@@ -59,8 +64,8 @@ func Verify(dir string) (*Report, error) {
 	}
 	r.Files = len(files)
 	r.Problems = append(r.Problems, checkFiles(dir, files)...)
-	for _, e := range entries {
-		switch name := e.Name(); {
+	for _, name := range entries {
+		switch {
 		case isTemp(name):
 			r.Problems = append(r.Problems, fmt.Sprintf("temporary file %s is left by a run that stopped (the next run removes it)", name))
 		case s.begun[name]:
@@ -85,9 +90,9 @@ func (s *folderState) namedPlain() map[string]bool {
 
 // readOnlyState reads and replays dir's manifest without repairing it: a
 // torn last line is a problem here, where Open would cut it off.
-func readOnlyState(dir string) (*folderState, string) {
-	path := filepath.Join(dir, ManifestName)
-	data, err := os.ReadFile(path)
+func readOnlyState(dir folder) (*folderState, string) {
+	path := dir.at(ManifestName)
+	data, err := dir.readManifest(ManifestName)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Sprintf("%s is missing: the folder holds no bertbatch output", ManifestName)
 	}
@@ -116,11 +121,8 @@ func readOnlyState(dir string) (*folderState, string) {
 	return s, ""
 }
 
-// lockedBy reports whether a run holds dir's lock, and who. It never
-// creates the lock file.
-func lockedBy(dir string) (string, bool) { return lockedByName(dir, LockName) }
-
-// lockedByName is lockedBy for the lock file dir/name.
+// lockedByName reports whether a run holds the lock file dir/name, and
+// who. It never creates the lock file.
 func lockedByName(dir, name string) (string, bool) {
 	path := filepath.Join(dir, name)
 	f, err := os.Open(path)
