@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"os"
 	"runtime/pprof"
 
@@ -108,7 +109,23 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func printSummary(w io.Writer, s *stages.Summary) {
 	fmt.Fprintf(w, "rows %d written, %d rejected, %d truncated, %d skipped (finished earlier)\n", s.Rows, s.Rejected, s.Truncated, s.SkippedRows)
 	fmt.Fprintf(w, "tokens %d (padding ratio %.3f), %.1f s (%.1f s loading), %.1f rows/s, %.0f tokens/s\n", s.Tokens, s.PaddingRatio, s.Seconds, s.LoadSeconds, s.RowsPerSec, s.TokensPerSec)
+	if t := s.Timeline; t != nil {
+		fmt.Fprintf(w, "time %s; model load %.2f s, first batch %.2f s\n", stageTimes(t), t.ModelLoadSeconds, t.FirstBatchSeconds)
+	}
 	fmt.Fprintf(w, "output %s (%d files, summary in _summary.json)\n", s.Output, s.Files)
+}
+
+// stageTimes is the timeline's busy seconds per stage, the inference workers' split into host
+// and device wait: "read 0.10 s, tokenize 1.20 s, …, infer 5.00 s (host 1.00, device 4.00, 2 workers), …".
+func stageTimes(t *stages.Timeline) string {
+	parts := make([]string, len(t.Stages))
+	for i, st := range t.Stages {
+		parts[i] = fmt.Sprintf("%s %.2f s", st.Stage, st.BusySeconds)
+		if st.HostSeconds != nil && st.DeviceWaitSeconds != nil {
+			parts[i] += fmt.Sprintf(" (host %.2f, device %.2f, %d workers)", *st.HostSeconds, *st.DeviceWaitSeconds, st.Goroutines)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // printStopped prints what a failed or stopped run committed before it ended, if anything; such
