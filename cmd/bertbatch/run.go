@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"os"
 	"runtime/pprof"
+	"strings"
 
 	"golang.org/x/term"
 
