@@ -33,8 +33,9 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file (for `go tool pprof`)")
 	shardFlag := fs.String("shard", "", "run only shard `I/N` of the job (I from 0), or auto/N to take I from "+
 		shard.EnvKubernetes+" or "+shard.EnvSlurm+"; merge the shards with `bertbatch commit`")
+	inFlight := fs.Int("inflight", 0, "batches each worker keeps handed to MLX at once (0: 2 on a GPU, 1 on the CPU); the output does not depend on it")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--shard I/N|auto/N] [--cpuprofile FILE] job.yaml")
+		fmt.Fprintln(stderr, "usage: bertbatch run [--overwrite] [--quiet] [--shard I/N|auto/N] [--inflight N] [--cpuprofile FILE] job.yaml")
 		fmt.Fprintln(stderr, "\nExit status 0 when the job finished, 1 when it failed or was stopped (SIGINT, SIGTERM, SIGHUP; a rerun resumes), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
@@ -47,6 +48,10 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if len(files) != 1 {
 		fs.Usage()
+		return exitUsage
+	}
+	if *inFlight < 0 {
+		fmt.Fprintf(stderr, "bertbatch: --inflight %d: want 0 (the device's default) or more\n", *inFlight)
 		return exitUsage
 	}
 	var spec shard.Spec
@@ -73,6 +78,7 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Overwrite: *overwrite,
 		TuneCPU:   true,
 		Shard:     spec,
+		InFlight:  *inFlight,
 		Logf:      func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) },
 	}
 	if !*quiet {
