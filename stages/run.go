@@ -49,22 +49,12 @@ type Options struct {
 	Shard shard.Spec
 	// InFlight is how many batches each inference worker keeps handed to MLX at once: it builds
 	// batch k+1's graph while the device runs batch k, on its one stream. 0 means
-	// DefaultInFlight for the model's device. Results, their order and the output do not depend
+	// bert.DefaultInFlight for the model's device. Results, their order and the output do not depend
 	// on it.
 	InFlight int
 	// Warmup runs each worker's first batch once, uncounted, before its batches are kept in
 	// flight, so that kernel compilation and first allocations happen there (on a GPU always).
 	Warmup bool
-}
-
-// DefaultInFlight is the in-flight depth of a run on device d when Options.InFlight is 0: two
-// batches on a GPU (one computing, the next one's graph being built and queued behind it), one
-// on the CPU, whose workers already keep every core busy.
-func DefaultInFlight(d mlx.DeviceType) int {
-	if d == mlx.GPU {
-		return 2
-	}
-	return 1
 }
 
 // tokenizeAhead is how many input chunks are read and tokenized ahead of the rows batched.
@@ -264,7 +254,7 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 	}
 	depth := opts.InFlight
 	if depth <= 0 {
-		depth = DefaultInFlight(r.lm.device)
+		depth = bert.DefaultInFlight(r.lm.device)
 	}
 	r.clock.begin([numStages]int{stageRead: 1, stageTokenize: 1, stageBatch: 1, stageInfer: r.workers, stageEncode: 1, stageCommit: 1})
 	g, ctx := errgroup.WithContext(ctx)
