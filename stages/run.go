@@ -189,10 +189,12 @@ func (r *run) warnOtherInputs(logf func(string, ...any)) {
 }
 
 // autoWorkers: one per core on the CPU (MLX's element-wise work runs on the stream's thread),
-// two on a GPU (one prepares the next batch while the other's runs).
+// one on a GPU: its worker keeps bert.DefaultInFlight batches in flight on one stream, preparing
+// the next while the device runs the current one (a second worker adds a stream and more
+// distinct shapes in flight, which measured slower: docs/gpu.md).
 func autoWorkers(d mlx.DeviceType) int {
 	if d == mlx.GPU {
-		return 2
+		return 1
 	}
 	return max(1, min(runtime.NumCPU(), 4))
 }
