@@ -114,7 +114,7 @@ func (m *Model) encodeBatch(ctx context.Context, b *bert.Batch) ([][]float32, er
 func (m *Model) classifyBatch(ctx context.Context, b *bert.Batch) ([]Prediction, error) {
 	rows, err := m.runRows(ctx, b, func(sc *mlx.Scope, b *bert.Batch) (func() ([]any, error), error) {
 		p, err := m.eng.Classify(sc, b)
-		return done(anys(p), err)
+		return computed(anys(p), err)
 	})
 	if err != nil {
 		return nil, err
@@ -128,7 +128,7 @@ func (m *Model) classifyBatch(ctx context.Context, b *bert.Batch) ([]Prediction,
 
 // forwardWork evaluates a batch's last hidden state and cuts each row to its own tokens, in one step.
 func (m *Model) forwardWork(sc *mlx.Scope, b *bert.Batch) (func() ([]any, error), error) {
-	return done(m.hiddenStates(sc, b))
+	return computed(m.hiddenStates(sc, b))
 }
 
 // hiddenStates evaluates a batch's last hidden state and cuts each row to its own tokens.

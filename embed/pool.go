@@ -12,11 +12,11 @@ import (
 // work is what a worker does with one batch on its own scope, in two steps: it hands the batch to
 // MLX and returns finish, which waits for the device and returns one result per row. A worker
 // keeps up to its in-flight depth of batches started (WithInFlight); work done in one step
-// returns a finish that only hands over its results.
+// returns a finish that only hands over its results (computed).
 type work func(sc *mlx.Scope, b *bert.Batch) (finish func() ([]any, error), err error)
 
-// done is a finish for work computed in one step.
-func done(rows []any, err error) (func() ([]any, error), error) {
+// computed is a finish for work done in one step.
+func computed(rows []any, err error) (func() ([]any, error), error) {
 	if err != nil {
 		return nil, err
 	}
