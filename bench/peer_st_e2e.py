@@ -44,7 +44,7 @@ def hf_encoder(model_dir, device, dtype):
             for j, i in enumerate(idx):
                 out[i] = pooled[j]
         return out
-    return "transformers, sentence-transformers' encode loop (sentence_transformers not importable)", tok, limit, encode
+    return "transformers, sentence-transformers' encode loop (sentence_transformers not used)", tok, limit, encode
 
 
 def main():
