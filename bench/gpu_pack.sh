@@ -10,9 +10,11 @@
 #                CCCL headers its run-time compiler needs and the wheel's bundled libraries, laid
 #                out as in site-packages so that libmlx.so finds them relative to itself; made once
 #                (delete it to make it again)
-#   bin.tar.xz   bertbench, gpucheck and gpuprof, built here against the CPU wheel's libmlx.so
-#                (same version, same C++ API and soname; their RUNPATH lets LD_LIBRARY_PATH pick
-#                the CUDA one there), and any programs named in $GPU_PACK_EXTRA
+#   bin.tar.xz   bertbatch, bertbench, gpucheck and gpuprof, built here against the CPU wheel's
+#                libmlx.so (same version, same C++ API and soname; their RUNPATH lets
+#                LD_LIBRARY_PATH pick the CUDA one there), and any programs named in $GPU_PACK_EXTRA
+#   e2e/         the inputs of bench/gpu_e2e.sh: texts.parquet (bench/make_texts.py, made once with
+#                .venv-ref) and tokenizer/ (all-MiniLM-L6-v2's tokenizer files)
 #   torch_peer_bench.py  the transformers peer, when ../shared/bench has it
 # Without a wheel argument the wheel is fetched with pip (the version pinned by
 # python/requirements-cuda.txt).
@@ -47,11 +49,21 @@ mkdir -p "$work/bin"
 for prog in bertbench gpucheck gpuprof; do
 	go build -ldflags "-s -w" -o "$work/bin/$prog" "./bench/$prog"
 done
+go build -ldflags "-s -w" -o "$work/bin/bertbatch" ./cmd/bertbatch
 # Extra programs to compare against (for example a bertbench built from another commit).
 for extra in ${GPU_PACK_EXTRA:-}; do
 	cp "$extra" "$work/bin/"
 done
 tar -C "$work" -cf - bin | xz -T0 -6 >"$out/bin.tar.xz"
+model=${BERTBATCH_MODEL_DIR:-models/all-MiniLM-L6-v2}
+mkdir -p "$out/e2e/tokenizer"
+for f in tokenizer.json tokenizer_config.json special_tokens_map.json vocab.txt; do
+	cp "$model/$f" "$out/e2e/tokenizer/"
+done
+if [ ! -f "$out/e2e/texts.parquet" ]; then
+	.venv-ref/bin/python bench/make_texts.py "$out/e2e/texts.parquet.tmp" 0
+	mv "$out/e2e/texts.parquet.tmp" "$out/e2e/texts.parquet"
+fi
 if [ -f ../shared/bench/torch_peer_bench.py ]; then
 	cp ../shared/bench/torch_peer_bench.py "$out/"
 fi

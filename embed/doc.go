@@ -19,7 +19,9 @@
 // pool of worker goroutines, each locked to its own OS thread with its own stream (package mlx's
 // thread rule); the pool starts on the first call that needs it, so a Model used only for its
 // engine (Engine) starts no thread. Each call splits its rows into batches by a token budget,
-// sends them to the pool and returns results in input order. A cancelled context makes the call
+// sends them to the pool and returns results in input order. A worker keeps up to WithInFlight
+// batches handed to MLX at once (2 on a GPU, 1 on the CPU: the engine's StartEmbed for the next
+// batch before PendingEmbed.Wait on the first), and never waits for new work while it holds one. A cancelled context makes the call
 // return ctx.Err() at once; a batch already on a worker finishes there and is dropped. Close is
 // idempotent: it waits for batches in flight, stops the workers and frees the weights; calls after
 // Close return ErrClosed. No process-wide MLX setting is changed except through an explicit option.

@@ -91,9 +91,15 @@ func (m *Model) encodeBatch(ctx context.Context, b *bert.Batch) ([][]float32, er
 	if _, err := m.eng.EmbeddingDim(o); err != nil {
 		return nil, err
 	}
-	rows, err := m.runRows(ctx, b, func(sc *mlx.Scope, b *bert.Batch) ([]any, error) {
-		v, err := m.eng.Embed(sc, b, o)
-		return anys(v), err
+	rows, err := m.runRows(ctx, b, func(sc *mlx.Scope, b *bert.Batch) (func() ([]any, error), error) {
+		p, err := m.eng.StartEmbed(sc, b, o)
+		if err != nil {
+			return nil, err
+		}
+		return func() ([]any, error) {
+			v, err := p.Wait()
+			return anys(v), err
+		}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -106,9 +112,9 @@ func (m *Model) encodeBatch(ctx context.Context, b *bert.Batch) ([][]float32, er
 }
 
 func (m *Model) classifyBatch(ctx context.Context, b *bert.Batch) ([]Prediction, error) {
-	rows, err := m.runRows(ctx, b, func(sc *mlx.Scope, b *bert.Batch) ([]any, error) {
+	rows, err := m.runRows(ctx, b, func(sc *mlx.Scope, b *bert.Batch) (func() ([]any, error), error) {
 		p, err := m.eng.Classify(sc, b)
-		return anys(p), err
+		return computed(anys(p), err)
 	})
 	if err != nil {
 		return nil, err
@@ -120,8 +126,13 @@ func (m *Model) classifyBatch(ctx context.Context, b *bert.Batch) ([]Prediction,
 	return out, nil
 }
 
-// forwardWork evaluates a batch's last hidden state and cuts each row to its own tokens.
-func (m *Model) forwardWork(sc *mlx.Scope, b *bert.Batch) ([]any, error) {
+// forwardWork evaluates a batch's last hidden state and cuts each row to its own tokens, in one step.
+func (m *Model) forwardWork(sc *mlx.Scope, b *bert.Batch) (func() ([]any, error), error) {
+	return computed(m.hiddenStates(sc, b))
+}
+
+// hiddenStates evaluates a batch's last hidden state and cuts each row to its own tokens.
+func (m *Model) hiddenStates(sc *mlx.Scope, b *bert.Batch) ([]any, error) {
 	e, err := m.eng.Forward(sc, b)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package embed
 
 import (
+	"github.com/bertbatch/bertbatch/bert"
 	"github.com/bertbatch/bertbatch/bert/outputs"
 	"github.com/bertbatch/bertbatch/hub"
 	"github.com/bertbatch/bertbatch/mlx"
@@ -68,6 +69,7 @@ type config struct {
 	dtype     DType
 	head      Head
 	workers   int
+	inFlight  int
 	maxTokens int
 	maxLength int
 	pooling   Pooling
@@ -79,6 +81,9 @@ func newConfig(opts []Option) *config {
 	c := &config{device: CPU, dtype: Float32, workers: 1, maxTokens: DefaultMaxTokens, pooling: PoolingModel}
 	for _, o := range opts {
 		o(c)
+	}
+	if c.inFlight < 1 {
+		c.inFlight = bert.DefaultInFlight(c.device)
 	}
 	return c
 }
@@ -107,6 +112,12 @@ func WithHead(h Head) Option { return func(c *config) { c.head = h } }
 
 // WithWorkers sets the number of MLX worker threads (default 1; values below 1 mean 1).
 func WithWorkers(n int) Option { return func(c *config) { c.workers = max(n, 1) } }
+
+// WithInFlight sets how many batches each worker keeps handed to MLX at once (the engine's
+// StartEmbed, then PendingEmbed.Wait): with 2 a worker builds the next batch's graph while the
+// device computes the current one. Values below 1 mean bert.DefaultInFlight for the device (2 on
+// a GPU, 1 on the CPU). Results do not depend on it. Classify and Forward run one batch at a time.
+func WithInFlight(n int) Option { return func(c *config) { c.inFlight = n } }
 
 // WithMaxTokens sets the token budget of one batch (rows × longest row); a row longer than the
 // budget runs alone.

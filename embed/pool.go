@@ -9,8 +9,19 @@ import (
 	"github.com/bertbatch/bertbatch/mlx"
 )
 
-// work is what a worker does with one batch on its own scope; it returns one result per row.
-type work func(sc *mlx.Scope, b *bert.Batch) ([]any, error)
+// work is what a worker does with one batch on its own scope, in two steps: it hands the batch to
+// MLX and returns finish, which waits for the device and returns one result per row. A worker
+// keeps up to its in-flight depth of batches started (WithInFlight); work done in one step
+// returns a finish that only hands over its results (computed).
+type work func(sc *mlx.Scope, b *bert.Batch) (finish func() ([]any, error), err error)
+
+// computed is a finish for work done in one step.
+func computed(rows []any, err error) (func() ([]any, error), error) {
+	if err != nil {
+		return nil, err
+	}
+	return func() ([]any, error) { return rows, nil }, nil
+}
 
 // task is one batch sent to the pool. done is buffered so a worker never waits for a caller that
 // has gone away.
@@ -47,19 +58,60 @@ func (m *Model) start() {
 	}
 }
 
-// serve runs tasks on this worker's thread and stream until the pool is closed.
+// serve runs tasks on this worker's thread and stream until the pool is closed. It starts up to
+// the in-flight depth of tasks before it finishes the oldest, and never waits for a new task
+// while it holds a started one: when none is queued, it finishes its oldest first.
 func (m *Model) serve(s *mlx.Stream) error {
-	for t := range m.tasks {
+	var held []*running
+	finishOldest := func() {
+		r := held[0]
+		held = held[1:]
+		rows, err := r.finish()
+		r.sc.Close()
+		r.t.done <- taskResult{rows: rows, err: err}
+	}
+	for {
+		var t *task
+		ok := true
+		if len(held) > 0 {
+			select {
+			case t, ok = <-m.tasks:
+			default:
+				finishOldest()
+				continue
+			}
+		} else {
+			t, ok = <-m.tasks
+		}
+		if !ok {
+			for len(held) > 0 {
+				finishOldest()
+			}
+			return nil
+		}
 		if err := t.ctx.Err(); err != nil {
 			t.done <- taskResult{err: err}
 			continue
 		}
 		sc := mlx.NewScope(s)
-		rows, err := t.run(sc, t.batch)
-		sc.Close()
-		t.done <- taskResult{rows: rows, err: err}
+		finish, err := t.run(sc, t.batch)
+		if err != nil {
+			sc.Close()
+			t.done <- taskResult{err: err}
+			continue
+		}
+		held = append(held, &running{t: t, sc: sc, finish: finish})
+		if len(held) >= m.cfg.inFlight {
+			finishOldest()
+		}
 	}
-	return nil
+}
+
+// running is a task a worker has started: its scope stays open until finish has returned.
+type running struct {
+	t      *task
+	sc     *mlx.Scope
+	finish func() ([]any, error)
 }
 
 // submit hands a task to the pool, starting it on first use.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -140,6 +141,7 @@ func (b Batcher[T]) check() error {
 
 // emit sorts one sort window by length and sends it as batches.
 func (b Batcher[T]) emit(ctx context.Context, window []Seq[T], out chan<- Batch[T]) error {
+	began := time.Now()
 	sorted := make([]measured[T], len(window))
 	for i, item := range window {
 		n := b.Length(item.Value)
@@ -151,7 +153,11 @@ func (b Batcher[T]) emit(ctx context.Context, window []Seq[T], out chan<- Batch[
 	slices.SortFunc(sorted, func(x, y measured[T]) int {
 		return cmp.Or(cmp.Compare(x.length, y.length), cmp.Compare(x.item.N, y.item.N))
 	})
-	for _, batch := range b.cut(sorted) {
+	batches := b.cut(sorted)
+	if b.Stats != nil {
+		b.Stats.BusyNanos.Add(int64(time.Since(began)))
+	}
+	for _, batch := range batches {
 		recordBatch(b.Stats, batch, b.MaxTokens)
 		if err := Send(ctx, out, batch); err != nil {
 			return err

@@ -67,6 +67,9 @@ func TestBatcherCutsByHand(t *testing.T) {
 			if stats.Oversized.Load() != tc.oversized {
 				t.Errorf("oversized %d, want %d", stats.Oversized.Load(), tc.oversized)
 			}
+			if len(batches) > 0 && stats.BusyNanos.Load() <= 0 {
+				t.Errorf("busy %d ns after %d batches, want > 0", stats.BusyNanos.Load(), len(batches))
+			}
 		})
 	}
 }

@@ -8,6 +8,9 @@ type BatchStats struct {
 	Tokens       Counter // sum of item lengths
 	PaddedTokens Counter // sum of batch costs (items × padded length)
 	Oversized    Counter // items longer than MaxTokens, each sent alone
+	// BusyNanos is the time spent sorting sort windows and cutting them into batches, in
+	// nanoseconds: the batcher's own work, not its waits for items or for its consumer.
+	BusyNanos Counter
 }
 
 // PaddingRatio returns the share of padded tokens that are padding, from 0

@@ -1,5 +1,6 @@
 // Package pipeline holds generic building blocks for streaming work through
-// goroutines: sources, parallel stages, a worker pool with per-worker state,
+// goroutines: sources, parallel stages, a worker pool with per-worker state
+// (Pool, and Pipelined for work an asynchronous device finishes later),
 // a cost-budget batcher, and an order-restoring reorder stage. It knows
 // nothing of the data it moves.
 //

@@ -6,8 +6,11 @@
 //
 // Flow (each arrow a bounded channel, all on one errgroup):
 //
-//	read (dataset units) → prepare (decode/tokenize, validate) → number → batch
-//	  → workers (one locked OS thread + MLX stream each) → unbatch → reorder → write + commit
+//	read (dataset units) → prepare (decode/tokenize, validate; up to two chunks ahead) → number
+//	  → batch → workers (one locked OS thread + MLX stream each, keeping up to Options.InFlight
+//	  batches handed to MLX: pipeline.Pipelined) → unbatch → reorder → write + commit
+//
+// The summary's timeline (Timeline) sums each stage's busy time with the monotonic clock.
 //
 // Every unit of input travels as its rows, the first of them carrying the unit (a unit whose rows
 // were all rejected travels as one item without a row, so that it is still committed, in order).

@@ -4,35 +4,155 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/bertbatch/bertbatch/bert"
 	"github.com/bertbatch/bertbatch/mlx"
 	"github.com/bertbatch/bertbatch/pipeline"
 )
 
-// inferer runs batches through the model on a worker's own stream.
+// inferer runs batches through the model on a worker's own stream, in two steps (see
+// pipeline.Pipelined): start builds a batch's graph and hands it to MLX, finish waits for it. A
+// worker keeps up to the run's in-flight depth of batches started, on its one stream.
 type inferer struct {
 	model    *bert.Model
 	device   mlx.DeviceType
 	embed    bert.EmbedOptions
 	classify bool
 	packs    bool // batches run packed (bert.Model.Packs)
+	warmup   bool // run each worker's first batch once before it counts (kernels, allocations)
 	stats    *Stats
+	clock    *timeline
+}
+
+// worker is an inference worker's state: its stream, and whether it has warmed up.
+type worker struct {
+	stream *mlx.Stream
+	warm   bool
+}
+
+// started is a batch handed to MLX: its results to fill, the rows it sends to the model, and the
+// scope holding its graph until it is finished.
+type started struct {
+	b       pipeline.Batch[item]
+	out     []pipeline.Seq[result]
+	rowAt   []int // index in out of each model row
+	batch   *bert.Batch
+	sc      *mlx.Scope
+	pending *bert.PendingEmbed
 }
 
 // open makes a worker's stream; it runs on the worker's locked OS thread.
-func (f *inferer) open(int) (*mlx.Stream, error) { return mlx.NewStream(f.device) }
+func (f *inferer) open(int) (*worker, error) {
+	s, err := mlx.NewStream(f.device)
+	if err != nil {
+		return nil, err
+	}
+	return &worker{stream: s}, nil
+}
 
-func (f *inferer) close(s *mlx.Stream) error {
-	s.Close()
+func (f *inferer) close(w *worker) error {
+	w.stream.Close()
 	return nil
 }
 
-// process runs one batch: rows get their vector or prediction, units pass through.
-func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[item]) ([]pipeline.Seq[result], error) {
-	out := make([]pipeline.Seq[result], len(b.Items))
-	batch := &bert.Batch{}
-	var rowAt []int // index in out of each model row
+// start builds one batch's inputs and graph and hands it to MLX without waiting. A classifying
+// batch is computed here whole (heads have no two-step path; its time counts as host time).
+func (f *inferer) start(_ context.Context, w *worker, b pipeline.Batch[item]) (*started, error) {
+	began := time.Now()
+	defer func() { f.clock.inferHost.Add(int64(f.clock.add(stageInfer, began))) }()
+	st := f.modelRows(b)
+	if len(st.rowAt) == 0 {
+		return st, nil
+	}
+	if f.warmup && !w.warm {
+		if err := f.warmUp(w, st); err != nil {
+			return nil, err
+		}
+	}
+	st.sc = mlx.NewScope(w.stream)
+	if f.classify {
+		preds, err := f.model.Classify(st.sc, st.batch)
+		if err != nil {
+			st.release()
+			return nil, fmt.Errorf("classifying a batch of %d rows: %w", len(st.rowAt), inputRow(err, b, st.rowAt))
+		}
+		for j, i := range st.rowAt {
+			st.out[i].Value.pred = &preds[j]
+		}
+		return st, nil
+	}
+	p, err := f.model.StartEmbed(st.sc, st.batch, f.embed)
+	if err != nil {
+		st.release()
+		return nil, fmt.Errorf("embedding a batch of %d rows: %w", len(st.rowAt), inputRow(err, b, st.rowAt))
+	}
+	st.pending = p
+	return st, nil
+}
+
+// warmUp runs the worker's first batch once and drops the result, so that the kernels it needs
+// are compiled and its buffer sizes allocated before batches are kept in flight.
+func (f *inferer) warmUp(w *worker, st *started) error {
+	began := time.Now()
+	defer func() { f.clock.warmup.Add(int64(time.Since(began))) }()
+	w.warm = true
+	sc := mlx.NewScope(w.stream)
+	defer sc.Close()
+	var err error
+	if f.classify {
+		_, err = f.model.Classify(sc, st.batch)
+	} else {
+		_, err = f.model.Embed(sc, st.batch, f.embed)
+	}
+	if err != nil {
+		return fmt.Errorf("warm-up on a batch of %d rows: %w", len(st.rowAt), inputRow(err, st.b, st.rowAt))
+	}
+	return nil
+}
+
+// finish waits for a started batch and returns its results: rows get their vector or
+// prediction, units pass through.
+func (f *inferer) finish(_ context.Context, _ *worker, st *started) ([]pipeline.Seq[result], error) {
+	if len(st.rowAt) == 0 {
+		return st.out, nil
+	}
+	began := time.Now()
+	defer st.release()
+	if st.pending != nil {
+		vecs, err := st.pending.Wait()
+		if err != nil {
+			return nil, fmt.Errorf("embedding a batch of %d rows: %w", len(st.rowAt), inputRow(err, st.b, st.rowAt))
+		}
+		for j, i := range st.rowAt {
+			st.out[i].Value.vector = vecs[j]
+		}
+	}
+	f.clock.inferWait.Add(int64(f.clock.add(stageInfer, began)))
+	f.count(st.batch)
+	f.clock.batchDone()
+	return st.out, nil
+}
+
+// abandon releases a started batch of a run that is stopping: MLX finishes its work first.
+func (f *inferer) abandon(_ *worker, st *started) {
+	if st.pending != nil {
+		_, _ = st.pending.Wait() // the run already failed; this batch's own error adds nothing
+	}
+	st.release()
+}
+
+// release closes the batch's scope.
+func (st *started) release() {
+	if st.sc != nil {
+		st.sc.Close()
+		st.sc = nil
+	}
+}
+
+// modelRows lays out a batch: its results, one per item, and the rows that go to the model.
+func (f *inferer) modelRows(b pipeline.Batch[item]) *started {
+	st := &started{b: b, out: make([]pipeline.Seq[result], len(b.Items)), batch: &bert.Batch{}}
 	hasTypes, hasMask := false, false
 	for _, it := range b.Items {
 		if it.Value.row != nil {
@@ -41,46 +161,23 @@ func (f *inferer) process(_ context.Context, s *mlx.Stream, b pipeline.Batch[ite
 		}
 	}
 	for i, it := range b.Items {
-		out[i].N = it.N
-		out[i].Value.unit = it.Value.unit
+		st.out[i].N = it.N
+		st.out[i].Value.unit = it.Value.unit
 		if it.Value.row == nil {
 			continue
 		}
-		out[i].Value.hasRow = true
+		st.out[i].Value.hasRow = true
 		r := it.Value.row
-		rowAt = append(rowAt, i)
-		batch.InputIDs = append(batch.InputIDs, r.ids)
+		st.rowAt = append(st.rowAt, i)
+		st.batch.InputIDs = append(st.batch.InputIDs, r.ids)
 		if hasTypes {
-			batch.TokenTypeIDs = append(batch.TokenTypeIDs, orZeros(r.types, len(r.ids), 0))
+			st.batch.TokenTypeIDs = append(st.batch.TokenTypeIDs, orZeros(r.types, len(r.ids), 0))
 		}
 		if hasMask {
-			batch.AttentionMask = append(batch.AttentionMask, orZeros(r.mask, len(r.ids), 1))
+			st.batch.AttentionMask = append(st.batch.AttentionMask, orZeros(r.mask, len(r.ids), 1))
 		}
 	}
-	if len(rowAt) == 0 {
-		return out, nil
-	}
-	sc := mlx.NewScope(s)
-	defer sc.Close()
-	defer f.count(batch)
-	if f.classify {
-		preds, err := f.model.Classify(sc, batch)
-		if err != nil {
-			return nil, fmt.Errorf("classifying a batch of %d rows: %w", len(rowAt), inputRow(err, b, rowAt))
-		}
-		for j, i := range rowAt {
-			out[i].Value.pred = &preds[j]
-		}
-		return out, nil
-	}
-	vecs, err := f.model.Embed(sc, batch, f.embed)
-	if err != nil {
-		return nil, fmt.Errorf("embedding a batch of %d rows: %w", len(rowAt), inputRow(err, b, rowAt))
-	}
-	for j, i := range rowAt {
-		out[i].Value.vector = vecs[j]
-	}
-	return out, nil
+	return st
 }
 
 // inputRow names the input file and row of a row the model refused (its error counts rows in

@@ -47,7 +47,18 @@ type Options struct {
 	// its shard owns, under its own manifest in the shared output folder. The zero Spec is the
 	// whole job.
 	Shard shard.Spec
+	// InFlight is how many batches each inference worker keeps handed to MLX at once: it builds
+	// batch k+1's graph while the device runs batch k, on its one stream. 0 means
+	// bert.DefaultInFlight for the model's device. Results, their order and the output do not depend
+	// on it.
+	InFlight int
+	// Warmup runs each worker's first batch once, uncounted, before its batches are kept in
+	// flight, so that kernel compilation and first allocations happen there (on a GPU always).
+	Warmup bool
 }
+
+// tokenizeAhead is how many input chunks are read and tokenized ahead of the rows batched.
+const tokenizeAhead = 2
 
 // Run executes a job: it resolves and loads the model once, then streams the input through the
 // workers into the output folder, skipping units an earlier run of the same job finished. It
@@ -66,6 +77,7 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (_ *Summary, err erro
 		return nil, err
 	}
 	defer lm.model.Close()
+	modelLoad := time.Since(start)
 	r, err := newRun(job, lm, opts)
 	if err != nil {
 		return nil, err
@@ -90,6 +102,7 @@ func Run(ctx context.Context, job *jobs.Job, opts Options) (_ *Summary, err erro
 	loaded := time.Since(start)
 	err = r.execute(ctx, opts)
 	sum := r.summary(time.Since(start), loaded)
+	sum.Timeline = r.clock.report(time.Since(r.clock.start), modelLoad)
 	if err == nil {
 		err = r.writeSummary(sum)
 	}
@@ -113,6 +126,7 @@ type run struct {
 	maxLength int
 	workers   int
 	stats     Stats
+	clock     timeline
 	mem       memory.Allocator
 }
 
@@ -178,10 +192,12 @@ func (r *run) warnOtherInputs(logf func(string, ...any)) {
 }
 
 // autoWorkers: one per core on the CPU (MLX's element-wise work runs on the stream's thread),
-// two on a GPU (one prepares the next batch while the other's runs).
+// one on a GPU: its worker keeps bert.DefaultInFlight batches in flight on one stream, preparing
+// the next while the device runs the current one (a second worker adds a stream and more
+// distinct shapes in flight, which measured slower: docs/gpu.md).
 func autoWorkers(d mlx.DeviceType) int {
 	if d == mlx.GPU {
-		return 2
+		return 1
 	}
 	return max(1, min(runtime.NumCPU(), 4))
 }
@@ -241,25 +257,36 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 		prog = startProgress(opts.Progress, opts.Terminal, &r.stats, max(total, 0))
 		defer prog.finish()
 	}
+	depth := opts.InFlight
+	if depth <= 0 {
+		depth = bert.DefaultInFlight(r.lm.device)
+	}
+	r.clock.begin([numStages]int{stageRead: 1, stageTokenize: 1, stageBatch: 1, stageInfer: r.workers, stageEncode: 1, stageCommit: 1})
 	g, ctx := errgroup.WithContext(ctx)
 	packs := r.lm.model.Packs(r.lm.device) // the batch's cost is its real tokens, not rows × longest
+	var batchStats pipeline.BatchStats
 	batcher := pipeline.Batcher[item]{MaxTokens: r.job.Batching.MaxTokens, MaxItems: r.job.Batching.MaxBatchSize,
-		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Starts: startsUnit, Packed: packs}
-	window := pipeline.NewWindow(batcher.WindowFor(r.workers))
+		SortWindow: max(r.job.Batching.SortWindow, r.job.Batching.MaxBatchSize), Length: itemLength, Starts: startsUnit, Packed: packs,
+		Stats: &batchStats}
+	// Room for the batches each worker keeps in flight beyond the two WindowFor allows for.
+	window := pipeline.NewWindow(batcher.WindowFor(r.workers) + (depth-1)*r.workers*r.job.Batching.MaxBatchSize)
 	batcher.InFlight = window
 
 	items := pipeline.Generate(ctx, g, 1, func(ctx context.Context, emit func(item) error) error {
 		return r.read(ctx, done, emit)
 	})
-	inf := &inferer{model: r.lm.model, device: r.lm.device, embed: r.embed, classify: r.layout.classify, packs: packs, stats: &r.stats}
-	results := pipeline.Pool[*mlx.Stream, pipeline.Batch[item], []pipeline.Seq[result]]{
-		Workers: r.workers, LockOSThread: true, Open: inf.open, Process: inf.process, Close: inf.close,
+	inf := &inferer{model: r.lm.model, device: r.lm.device, embed: r.embed, classify: r.layout.classify, packs: packs,
+		warmup: opts.Warmup || r.lm.device == mlx.GPU, stats: &r.stats, clock: &r.clock}
+	results := pipeline.Pipelined[*worker, pipeline.Batch[item], *started, []pipeline.Seq[result]]{
+		Workers: r.workers, Depth: depth, LockOSThread: true,
+		Open: inf.open, Start: inf.start, Finish: inf.finish, Abandon: inf.abandon, Close: inf.close,
 	}.Run(ctx, g, batcher.Run(ctx, g, pipeline.Number(ctx, g, items, window)))
 	w := &writer{dir: r.dir, prints: r.prints, blocks: r.blocks, layout: r.layout, rowsPerFile: int64(r.job.Output.RowsPerFile), mem: r.mem, stats: &r.stats,
-		opts: parquetio.WriterOptions{Compression: string(r.job.Output.Compression), Metadata: r.metadata()}}
+		clock: &r.clock, opts: parquetio.WriterOptions{Compression: string(r.job.Output.Compression), Metadata: r.metadata()}}
 	asm := &assembler{w: w}
 	pipeline.Consume(ctx, g, pipeline.Reorder(ctx, g, pipeline.Unbatch(ctx, g, results), window), asm.consume)
 	err := g.Wait()
+	r.clock.busy[stageBatch].Add(batchStats.BusyNanos.Load())
 	if err == nil {
 		err = asm.finish()
 	}
@@ -275,7 +302,9 @@ func (r *run) execute(ctx context.Context, opts Options) error {
 }
 
 // read emits the rows of every piece of input no earlier run committed, the piece on its first
-// item (an item without a row when the piece has no good rows).
+// item (an item without a row when the piece has no good rows). Chunks are read and tokenized
+// (on every core, see tokenizer.EncodeBatch) on one goroutine, up to tokenizeAhead chunks ahead
+// of the rows emitted, so that tokenizing overlaps batching and inference.
 func (r *run) read(ctx context.Context, done finished, emit func(item) error) error {
 	p := &preparer{job: r.job, ds: r.ds, tokenizer: r.lm.tokenizer, prompt: r.lm.prompt, model: r.lm.model.Config,
 		maxLength: r.maxLength, keepIDs: r.job.Output.WriteTokenIDs,
@@ -283,31 +312,70 @@ func (r *run) read(ctx context.Context, done finished, emit func(item) error) er
 	for i, f := range r.ds.Files() {
 		p.fileIndex[f.Path] = i
 	}
-	return r.ds.Read(ctx, done.covers, func(c chunk.Chunk) error {
-		defer c.Release()
-		pieces, err := p.prepare(c)
-		if err != nil {
-			return err
-		}
-		for i, pc := range pieces {
-			first := item{unit: pc.u}
-			if len(pc.rows) > 0 {
-				first.row = &pc.rows[0]
-			}
-			if err := emit(first); err != nil {
-				for _, rest := range pieces[i:] {
-					rest.u.passthrough.Release()
-				}
+	g, ctx := errgroup.WithContext(ctx)
+	prepared := pipeline.Generate(ctx, g, tokenizeAhead, func(ctx context.Context, send func([]*piece) error) error {
+		var inCallback time.Duration
+		began := time.Now()
+		defer func() { r.clock.busy[stageRead].Add(int64(time.Since(began) - inCallback)) }()
+		return r.ds.Read(ctx, done.covers, func(c chunk.Chunk) error {
+			called := time.Now()
+			defer func() { inCallback += time.Since(called) }()
+			defer c.Release()
+			pieces, err := p.prepare(c)
+			r.clock.add(stageTokenize, called)
+			if err != nil {
 				return err
 			}
-			for j := 1; j < len(pc.rows); j++ {
-				if err := emit(item{row: &pc.rows[j]}); err != nil {
-					return err
-				}
+			if err := send(pieces); err != nil {
+				releasePieces(pieces)
+				return err
+			}
+			return nil
+		})
+	})
+	g.Go(func() error {
+		for {
+			pieces, ok, err := pipeline.Receive(ctx, prepared)
+			if err != nil || !ok {
+				return err
+			}
+			if err := emitPieces(pieces, emit); err != nil {
+				return err
 			}
 		}
-		return nil
 	})
+	err := g.Wait()
+	for pieces := range prepared { // left behind by a run that stopped
+		releasePieces(pieces)
+	}
+	return err
+}
+
+// emitPieces emits the items of pieces; when emit fails it releases the pieces not emitted.
+func emitPieces(pieces []*piece, emit func(item) error) error {
+	for i, pc := range pieces {
+		first := item{unit: pc.u}
+		if len(pc.rows) > 0 {
+			first.row = &pc.rows[0]
+		}
+		if err := emit(first); err != nil {
+			releasePieces(pieces[i:])
+			return err
+		}
+		for j := 1; j < len(pc.rows); j++ {
+			if err := emit(item{row: &pc.rows[j]}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// releasePieces releases the passthrough columns of pieces that will not be emitted.
+func releasePieces(pieces []*piece) {
+	for _, pc := range pieces {
+		pc.u.passthrough.Release()
+	}
 }
 
 // finishedRows returns the rows earlier runs committed, and counts them.

@@ -55,4 +55,6 @@ type Summary struct {
 	TokensPerSec float64 `json:"tokens_per_second"`
 	Version      string  `json:"bertbatch_version"`
 	MLX          string  `json:"mlx_version"`
+	// Timeline is where the pipeline spent its time, stage by stage (see Timeline).
+	Timeline *Timeline `json:"timeline,omitempty"`
 }

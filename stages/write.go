@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -25,6 +26,7 @@ type writer struct {
 	mem         memory.Allocator
 	stats       *Stats
 	blocks      shard.Blocks // a part never crosses a block, so that shards write one run's parts
+	clock       *timeline
 
 	part *part
 }
@@ -60,6 +62,7 @@ func (w *writer) add(u *unitState) error {
 	}
 	p := w.part
 	if n > 0 {
+		defer w.clock.add(stageEncode, time.Now())
 		rec, err := w.layout.record(w.mem, u)
 		if err != nil {
 			return err
@@ -139,6 +142,7 @@ func (w *writer) commit() error {
 	if p == nil {
 		return nil
 	}
+	defer w.clock.add(stageCommit, time.Now())
 	w.part = nil
 	if err := p.w.Close(); err != nil {
 		return errors.Join(w.fileError(p.file.Name(), err), p.abort())

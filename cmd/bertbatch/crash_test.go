@@ -128,13 +128,13 @@ func uninterrupted(t *testing.T, cfg crashConfig, s crashDataset) crashReference
 	t.Helper()
 	ref := crashReference{set: s, out: filepath.Join(s.dir, "want")}
 	start := time.Now()
-	if r := startCrashRun(t, cfg, s.jobFile(t, "want")); r.finish() != exitOK {
+	if r := startCrashRun(t, cfg, s.jobFile(t, "want"), 0); r.finish() != exitOK {
 		t.Fatalf("uninterrupted %s run: exit %d: %s", s.name, r.exitCode(), r.stderr.String())
 	}
 	ref.duration = time.Since(start)
 	ref.lines = manifestLines(ref.out)
 	again := filepath.Join(s.dir, "want-again")
-	if r := startCrashRun(t, cfg, s.jobFile(t, "want-again")); r.finish() != exitOK {
+	if r := startCrashRun(t, cfg, s.jobFile(t, "want-again"), 0); r.finish() != exitOK {
 		t.Fatalf("second uninterrupted %s run: exit %d: %s", s.name, r.exitCode(), r.stderr.String())
 	}
 	if c := compareOutputs(t, cfg.py, ref.out, again); !c.Same {
@@ -156,7 +156,8 @@ func crashTrial(t *testing.T, cfg crashConfig, ref crashReference, rng *rand.Ran
 	for range 1 + rng.IntN(3) {
 		byLines, frac := rng.IntN(2) == 0, rng.Float64()
 		from := manifestLines(out)
-		r := startCrashRun(t, cfg, job)
+		depth := 1 + rng.IntN(3) // batches in flight per worker: the output must not depend on it
+		r := startCrashRun(t, cfg, job, depth)
 		start := time.Now()
 		var what string
 		if byLines {
@@ -164,7 +165,7 @@ func crashTrial(t *testing.T, cfg crashConfig, ref crashReference, rng *rand.Ran
 			target := from + 1 + int(frac*float64(max(ref.lines-from, 1)))
 			r.until(func() bool { return manifestLines(out) >= target })
 			r.kill()
-			what = fmt.Sprintf("kill at manifest line %d", target)
+			what = fmt.Sprintf("in flight %d, kill at manifest line %d", depth, target)
 		} else {
 			// A moment within the time the work left would take uninterrupted.
 			left := float64(max(ref.lines-from, 1)) / float64(max(ref.lines, 1))
@@ -174,7 +175,7 @@ func crashTrial(t *testing.T, cfg crashConfig, ref crashReference, rng *rand.Ran
 			case <-time.After(delay):
 			}
 			r.kill()
-			what = fmt.Sprintf("kill after %.3fs", delay.Seconds())
+			what = fmt.Sprintf("in flight %d, kill after %.3fs", depth, delay.Seconds())
 		}
 		code := r.finish()
 		took := time.Since(start).Seconds()
@@ -188,7 +189,7 @@ func crashTrial(t *testing.T, cfg crashConfig, ref crashReference, rng *rand.Ran
 			return strings.Join(log, "; "), []string{"a resumed run failed: " + strings.TrimSpace(r.stderr.String())}
 		}
 	}
-	r := startCrashRun(t, cfg, job)
+	r := startCrashRun(t, cfg, job, 1+rng.IntN(3))
 	if code := r.finish(); code != exitOK {
 		return strings.Join(log, "; "), []string{fmt.Sprintf("the final run exited %d: %s", code, strings.TrimSpace(r.stderr.String()))}
 	}
@@ -207,18 +208,22 @@ func crashTrial(t *testing.T, cfg crashConfig, ref crashReference, rng *rand.Ran
 	return strings.Join(log, "; ") + fmt.Sprintf("; resumed to the end: bitwise identical (%d files, %d rows), verify sound and complete", c.Files, c.Rows), nil
 }
 
-// crashRun is one `bertbatch run --quiet job` of the harness, as a child process.
+// crashRun is one `bertbatch run --quiet [--inflight N] job` of the harness, as a child process.
 type crashRun struct{ *child }
 
-// startCrashRun starts the harness's binary on job; the test binary runs main itself when no
-// binary is set.
-func startCrashRun(t *testing.T, cfg crashConfig, job string) crashRun {
+// startCrashRun starts the harness's binary on job, with --inflight depth when depth > 0; the test
+// binary runs main itself when no binary is set.
+func startCrashRun(t *testing.T, cfg crashConfig, job string, depth int) crashRun {
 	t.Helper()
 	bin, env := cfg.bin, os.Environ()
 	if bin == "" {
 		bin, env = os.Args[0], append(env, mainEnv+"=1")
 	}
-	c := &child{cmd: exec.Command(bin, "run", "--quiet", job), done: make(chan struct{})}
+	args := []string{"run", "--quiet", job}
+	if depth > 0 {
+		args = append(args, "--inflight", strconv.Itoa(depth))
+	}
+	c := &child{cmd: exec.Command(bin, args...), done: make(chan struct{})}
 	c.cmd.Env = env
 	c.cmd.Stderr = &c.stderr
 	if err := c.cmd.Start(); err != nil {

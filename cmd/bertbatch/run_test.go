@@ -111,6 +111,10 @@ func TestRunExitCodes(t *testing.T) {
 			exitFailed, "", `bad row: `},
 		{"ok", []string{"--quiet", good}, exitOK, "rows 60 written, 0 rejected, 0 truncated, 0 skipped", ""},
 		{"ok again: all skipped", []string{good, "--quiet"}, exitOK, "rows 0 written, 0 rejected, 0 truncated, 60 skipped", ""},
+		{"negative in-flight depth", []string{"--inflight", "-1", good}, exitUsage, "", "--inflight -1"},
+		{"three batches in flight, overwriting", []string{"--quiet", "--overwrite", "--inflight", "3", good}, exitOK,
+			"rows 60 written, 0 rejected, 0 truncated, 0 skipped", ""},
+		{"the printed timeline", []string{"--quiet", "--overwrite", good}, exitOK, "time read ", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
