@@ -20,7 +20,7 @@ pq.write_table(pa.table({"id": np.arange(len(ids), dtype=np.int64), "input_ids":
                sys.argv[1], row_group_size=1000, data_page_size=4096)
 PY
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(testdata/models/tiny-bert testdata/models/tiny-distilbert testdata/models/tiny-mpnet testdata/models/tiny-modernbert .gpu/models/*)
+[ ${#models[@]} -gt 0 ] || models=(testdata/models/tiny-bert testdata/models/tiny-distilbert testdata/models/tiny-mpnet testdata/models/tiny-modernbert testdata/models/tiny-jina .gpu/models/*)
 fail=0
 for m in "${models[@]}"; do
 	[ -d "$m" ] || continue
