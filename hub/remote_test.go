@@ -5,43 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/bertbatch/bertbatch/io/objstore/s3test"
 )
-
-// putObjects copies the files under dir into bucket below prefix.
-func putObjects(t *testing.T, srv *s3test.Server, dir, bucket, prefix string) {
-	t.Helper()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		return putObject(srv, bucket, prefix+"/"+filepath.ToSlash(rel), data)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func putObject(srv *s3test.Server, bucket, key string, data []byte) error {
-	_, err := srv.Client().PutObject(context.Background(), &s3.PutObjectInput{
-		Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(data)})
-	return err
-}
 
 // TestResolveObjectStorageFolder copies a model folder from a real S3 server into the cache once
 // per version of its files, selecting the files a local folder's resolution selects.
@@ -52,8 +23,10 @@ func TestResolveObjectStorageFolder(t *testing.T) {
 	}
 	srv.Setenv(t)
 	src := filepath.Join("..", "testdata", "models", "tiny-bert")
-	putObjects(t, srv, src, "models", "team/tiny-bert")
-	if err := putObject(srv, "models", "team/no-config/model.safetensors", []byte("x")); err != nil {
+	if err := srv.Upload(src, "models", "team/tiny-bert"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Put("models", "team/no-config/model.safetensors", []byte("x")); err != nil {
 		t.Fatal(err)
 	}
 	localSnap, err := Resolve(context.Background(), src, Options{})
@@ -130,7 +103,7 @@ func TestResolveObjectStorageFolder(t *testing.T) {
 			t.Fatal(err)
 		}
 		changed := append(bytes.TrimRight(config, "\n} "), []byte(",\n  \"note\": \"changed\"\n}\n")...)
-		if err := putObject(srv, "models", "team/tiny-bert/config.json", changed); err != nil {
+		if err := srv.Put("models", "team/tiny-bert/config.json", changed); err != nil {
 			t.Fatal(err)
 		}
 		snap, copied, err := resolve(ref, opts)

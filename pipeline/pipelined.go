@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -53,19 +52,7 @@ func (p Pipelined[S, In, P, Out]) Run(ctx context.Context, g *errgroup.Group, in
 		return failed[Out](g, errors.New("pipeline.Pipelined: Start or Finish is nil"))
 	}
 	out := make(chan Out, p.Workers)
-	var workers sync.WaitGroup
-	for w := range p.Workers {
-		workers.Add(1)
-		g.Go(func() error {
-			defer workers.Done()
-			return p.work(ctx, w, in, out)
-		})
-	}
-	g.Go(func() error {
-		workers.Wait()
-		close(out)
-		return nil
-	})
+	startWorkers(g, p.Workers, out, func(w int) error { return p.work(ctx, w, in, out) })
 	return out
 }
 

@@ -46,19 +46,7 @@ func (p Pool[S, In, Out]) Run(ctx context.Context, g *errgroup.Group, in <-chan 
 		return failed[Out](g, errors.New("pipeline.Pool: Process is nil"))
 	}
 	out := make(chan Out, p.Workers)
-	var workers sync.WaitGroup
-	for w := range p.Workers {
-		workers.Add(1)
-		g.Go(func() error {
-			defer workers.Done()
-			return p.work(ctx, w, in, out)
-		})
-	}
-	g.Go(func() error {
-		workers.Wait()
-		close(out)
-		return nil
-	})
+	startWorkers(g, p.Workers, out, func(w int) error { return p.work(ctx, w, in, out) })
 	return out
 }
 
@@ -109,4 +97,21 @@ func Map[In, Out any](ctx context.Context, g *errgroup.Group, in <-chan In, work
 		Workers: workers,
 		Process: func(ctx context.Context, _ struct{}, item In) (Out, error) { return fn(ctx, item) },
 	}.Run(ctx, g, in)
+}
+
+// startWorkers runs work for workers 0…n-1 on g and closes out once every one has returned.
+func startWorkers[Out any](g *errgroup.Group, n int, out chan Out, work func(worker int) error) {
+	var workers sync.WaitGroup
+	for w := range n {
+		workers.Add(1)
+		g.Go(func() error {
+			defer workers.Done()
+			return work(w)
+		})
+	}
+	g.Go(func() error {
+		workers.Wait()
+		close(out)
+		return nil
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,24 +67,7 @@ func writeHiveTexts(t *testing.T, dir string) {
 // upload copies the files under dir into bucket below prefix.
 func upload(t *testing.T, srv *s3test.Server, dir, bucket, prefix string) {
 	t.Helper()
-	client := srv.Client()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		_, err = client.PutObject(context.Background(), &s3.PutObjectInput{
-			Bucket: aws.String(bucket), Key: aws.String(prefix + "/" + filepath.ToSlash(rel)), Body: bytes.NewReader(data)})
-		return err
-	})
-	if err != nil {
+	if err := srv.Upload(dir, bucket, prefix); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -106,15 +88,8 @@ workers: 2
 // exit code and stderr.
 func runChild(t *testing.T, env []string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(append(os.Environ(), mainEnv+"=1"), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if _, ok := err.(*exec.ExitError); err != nil && !ok {
-		t.Fatal(err)
-	}
-	return cmd.ProcessState.ExitCode(), stderr.String()
+	code, _, stderr := runWithEnv(t, env, args...)
+	return code, stderr
 }
 
 // partsByPlace maps each output part to its bytes, by its place (input file's index and first row):
@@ -185,7 +160,7 @@ func TestRunFromObjectStorage(t *testing.T) {
 		for i, spec := range []string{"0/2", "1/2"} {
 			for _, in := range []struct{ name, paths string }{{"shards-local", local}, {"shards-s3", "s3://data/reviews"}} {
 				job := objectJob(t, dir, in.name+".yaml", tinyBert(t), in.paths, fmt.Sprintf("out-%s-%d", in.name, i))
-				if code, _, stderr := cliEnv(t, env, "run", "--quiet", "--shard", spec, job); code != exitOK {
+				if code, _, stderr := runWithEnv(t, env, "run", "--quiet", "--shard", spec, job); code != exitOK {
 					t.Fatalf("%s, shard %s: exit %d: %s", in.name, spec, code, stderr)
 				}
 			}
@@ -212,7 +187,7 @@ func TestRunFromObjectStorage(t *testing.T) {
 		}
 		c.cmd.Process.Kill()
 		<-c.done
-		code, stdout, stderr := cliEnv(t, env, "run", "--quiet", job)
+		code, stdout, stderr := runWithEnv(t, env, "run", "--quiet", job)
 		if code != exitOK {
 			t.Fatalf("resumed run: exit %d: %s", code, stderr)
 		}
@@ -255,22 +230,22 @@ func TestRunFromObjectStorage(t *testing.T) {
 		if units, rows := manifestRows(t, filepath.Join(dir, "out-model")); units == 0 || rows != 270 {
 			t.Errorf("output of the model from s3: %d units, %d rows; want 270 rows", units, rows)
 		}
-		code, stdout, stderr := cliEnv(t, env, "pull", "s3://no-such-bucket/tiny-bert")
+		code, stdout, stderr := runWithEnv(t, env, "pull", "s3://no-such-bucket/tiny-bert")
 		if want := "bertbatch pull: model s3://no-such-bucket/tiny-bert: hub: s3://no-such-bucket/tiny-bert: the bucket does not exist\n"; code != exitFailed || stderr != want {
 			t.Errorf("pull from a missing bucket: exit %d, stderr %q; want exit 1 and %q", code, stderr, want)
 		}
-		code, stdout, stderr = cliEnv(t, env, "pull", "s3://models/tiny-bert")
+		code, stdout, stderr = runWithEnv(t, env, "pull", "s3://models/tiny-bert")
 		if code != exitOK || !strings.Contains(stdout, filepath.Dir(snaps[0])) || strings.Contains(stderr, "copied") {
 			t.Errorf("pull: exit %d, stdout %q, stderr %q; want the cached folder, nothing copied", code, stdout, stderr)
 		}
 	})
 
 	t.Run("inspect", func(t *testing.T) {
-		code, stdout, stderr := cliEnv(t, env, "inspect", "s3://data/reviews")
+		code, stdout, stderr := runWithEnv(t, env, "inspect", "s3://data/reviews")
 		if code != exitOK || !strings.Contains(stdout, "files: 3") {
 			t.Errorf("inspect of the dataset: exit %d, stdout %q, stderr %q; want 3 files", code, stdout, stderr)
 		}
-		code, stdout, stderr = cliEnv(t, env, "inspect", "s3://models/tiny-bert")
+		code, stdout, stderr = runWithEnv(t, env, "inspect", "s3://models/tiny-bert")
 		if code != exitOK || !strings.Contains(stdout, "bert") {
 			t.Errorf("inspect of the model: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 		}
@@ -323,18 +298,4 @@ func TestRunFromObjectStorage(t *testing.T) {
 			})
 		}
 	})
-}
-
-// cliEnv runs a bertbatch command as a child process with the extra environment.
-func cliEnv(t *testing.T, env []string, args ...string) (int, string, string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(append(os.Environ(), mainEnv+"=1"), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if _, ok := err.(*exec.ExitError); err != nil && !ok {
-		t.Fatal(err)
-	}
-	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
 }

@@ -26,35 +26,6 @@ const (
 	testPrefix = "run"
 )
 
-// runWithEnv runs the test binary as `bertbatch args…` with env added to this process's, and
-// returns its exit code, stdout and stderr. The S3 client reads its settings once per process, so
-// each setting of the environment gets its own process.
-func runWithEnv(t *testing.T, env []string, args ...string) (int, string, string) {
-	t.Helper()
-	c := startWithEnv(t, env, args...)
-	return c.exitCode(), c.stdout.String(), c.stderr.String()
-}
-
-// startWithEnv starts the test binary as `bertbatch args…` with env added to this process's.
-func startWithEnv(t *testing.T, env []string, args ...string) *child {
-	t.Helper()
-	c := &child{cmd: exec.Command(os.Args[0], args...), done: make(chan struct{})}
-	c.cmd.Env = append(append(os.Environ(), mainEnv+"=1"), env...)
-	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		c.cmd.Wait()
-		close(c.done)
-	}()
-	t.Cleanup(func() {
-		c.cmd.Process.Kill()
-		<-c.done
-	})
-	return c
-}
-
 // listKeys lists the keys under prefix in the test bucket.
 func listKeys(t *testing.T, srv *s3test.Server, prefix string) []string {
 	t.Helper()

@@ -39,16 +39,7 @@ func TestParquetShardsMatchOneRun(t *testing.T) {
 				strings.Replace(readFile(t, one), "dir: out,", "dir: sharded,", 1)+"shard: auto/3\n")
 			var children []*child
 			for i := range n {
-				c := &child{cmd: exec.Command(os.Args[0], "run", "--quiet", job), done: make(chan struct{})}
-				c.cmd.Env = append(os.Environ(), mainEnv+"=1", "JOB_COMPLETION_INDEX="+itoa(i))
-				c.cmd.Stderr = &c.stderr
-				if err := c.cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				go func() {
-					_ = c.cmd.Wait()
-					close(c.done)
-				}()
+				c := startWithEnv(t, []string{"JOB_COMPLETION_INDEX=" + itoa(i)}, "run", "--quiet", job)
 				children = append(children, c)
 			}
 			for i, c := range children {

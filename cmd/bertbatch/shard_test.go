@@ -15,21 +15,7 @@ import (
 // startShard starts the test binary as `bertbatch run --quiet --shard spec job`.
 func startShard(t *testing.T, job, spec string) *child {
 	t.Helper()
-	c := &child{cmd: exec.Command(os.Args[0], "run", "--quiet", "--shard", spec, job), done: make(chan struct{})}
-	c.cmd.Env = append(os.Environ(), mainEnv+"=1")
-	c.cmd.Stderr = &c.stderr
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		c.cmd.Wait()
-		close(c.done)
-	}()
-	t.Cleanup(func() {
-		c.cmd.Process.Kill()
-		<-c.done
-	})
-	return c
+	return startWithEnv(t, nil, "run", "--quiet", "--shard", spec, job)
 }
 
 // visibleFiles maps each file dataset readers see in dir to its bytes.

@@ -5,10 +5,12 @@
 package s3test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -227,6 +229,35 @@ func (s *Server) CreateBucket(name string) error {
 		return fmt.Errorf("creating bucket %s: %w", name, err)
 	}
 	return nil
+}
+
+// Put writes data as the object key of bucket.
+func (s *Server) Put(bucket, key string, data []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := s.Client().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(data)})
+	if err != nil {
+		return fmt.Errorf("writing s3://%s/%s: %w", bucket, key, err)
+	}
+	return nil
+}
+
+// Upload copies the files under dir into bucket below prefix, keeping their relative paths.
+func (s *Server) Upload(dir, bucket, prefix string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		return s.Put(bucket, prefix+"/"+filepath.ToSlash(rel), data)
+	})
 }
 
 // Stop ends the server and waits for it.
