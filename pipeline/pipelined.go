@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -58,24 +57,14 @@ func (p Pipelined[S, In, P, Out]) Run(ctx context.Context, g *errgroup.Group, in
 
 // work is the life of one worker: lock, open, start and finish until in is closed or ctx is
 // done, abandon what is left, close, unlock.
-func (p Pipelined[S, In, P, Out]) work(ctx context.Context, worker int, in <-chan In, out chan<- Out) (err error) {
-	if p.LockOSThread {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-	}
-	var state S
-	if p.Open != nil {
-		if state, err = p.Open(worker); err != nil {
-			return fmt.Errorf("pipeline worker %d: open: %w", worker, err)
-		}
-	}
-	if p.Close != nil {
-		defer func() {
-			if cerr := p.Close(state); cerr != nil {
-				err = errors.Join(err, fmt.Errorf("pipeline worker %d: close: %w", worker, cerr))
-			}
-		}()
-	}
+func (p Pipelined[S, In, P, Out]) work(ctx context.Context, worker int, in <-chan In, out chan<- Out) error {
+	return withState(worker, p.LockOSThread, p.Open, p.Close, func(state S) error {
+		return p.loop(ctx, state, in, out)
+	})
+}
+
+// loop starts and finishes items until in is closed or ctx is done, and abandons what is left.
+func (p Pipelined[S, In, P, Out]) loop(ctx context.Context, state S, in <-chan In, out chan<- Out) error {
 	q := &startedQueue[S, P]{abandon: p.Abandon, state: state}
 	defer q.abandonAll()
 	finishOldest := func() error {

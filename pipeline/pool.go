@@ -52,24 +52,14 @@ func (p Pool[S, In, Out]) Run(ctx context.Context, g *errgroup.Group, in <-chan 
 
 // work is the life of one worker: lock, open, process until in is closed or
 // ctx is done, close, unlock.
-func (p Pool[S, In, Out]) work(ctx context.Context, worker int, in <-chan In, out chan<- Out) (err error) {
-	if p.LockOSThread {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-	}
-	var state S
-	if p.Open != nil {
-		if state, err = p.Open(worker); err != nil {
-			return fmt.Errorf("pipeline worker %d: open: %w", worker, err)
-		}
-	}
-	if p.Close != nil {
-		defer func() {
-			if cerr := p.Close(state); cerr != nil {
-				err = errors.Join(err, fmt.Errorf("pipeline worker %d: close: %w", worker, cerr))
-			}
-		}()
-	}
+func (p Pool[S, In, Out]) work(ctx context.Context, worker int, in <-chan In, out chan<- Out) error {
+	return withState(worker, p.LockOSThread, p.Open, p.Close, func(state S) error {
+		return p.loop(ctx, state, in, out)
+	})
+}
+
+// loop processes items until in is closed or ctx is done.
+func (p Pool[S, In, Out]) loop(ctx context.Context, state S, in <-chan In, out chan<- Out) error {
 	for {
 		item, ok, err := Receive(ctx, in)
 		if err != nil || !ok {
@@ -114,4 +104,27 @@ func startWorkers[Out any](g *errgroup.Group, n int, out chan Out, work func(wor
 		close(out)
 		return nil
 	})
+}
+
+// withState runs body on a worker's state: on a locked OS thread when lock is set, with the state
+// from open (the zero S when open is nil) closed by close (when not nil) however body ends.
+func withState[S any](worker int, lock bool, open func(worker int) (S, error), close func(S) error, body func(S) error) (err error) {
+	if lock {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
+	var state S
+	if open != nil {
+		if state, err = open(worker); err != nil {
+			return fmt.Errorf("pipeline worker %d: open: %w", worker, err)
+		}
+	}
+	if close != nil {
+		defer func() {
+			if cerr := close(state); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("pipeline worker %d: close: %w", worker, cerr))
+			}
+		}()
+	}
+	return body(state)
 }
