@@ -183,12 +183,19 @@ func (p Problem) String() string {
 	case NoBucket:
 		return "the bucket does not exist"
 	case NoCredentials:
-		return "no usable credentials (for S3: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or an instance role)"
+		return "no usable credentials"
 	case Unreachable:
 		return "the endpoint cannot be reached"
 	default:
 		return "the store refused the request"
 	}
+}
+
+// credentialSources names, per scheme, where credentials are looked for.
+var credentialSources = map[Scheme]string{
+	S3:    "for S3: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or an instance role",
+	GCS:   "for GCS: GOOGLE_APPLICATION_CREDENTIALS, gcloud application-default credentials or the instance's service account",
+	Azure: "for Azure: AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN, AZURE_STORAGE_CONNECTION_STRING, or an Azure AD identity",
 }
 
 // OpenError reports a location that cannot be used.
@@ -200,6 +207,9 @@ type OpenError struct {
 
 func (e *OpenError) Error() string {
 	msg := fmt.Sprintf("%s: %s", e.Location, e.Problem)
+	if e.Problem == NoCredentials {
+		msg += " (" + credentialSources[e.Location.Scheme] + ")"
+	}
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
@@ -236,7 +246,10 @@ func classify(err error) Problem {
 		return Unreachable
 	}
 	msg := err.Error()
-	for _, s := range []string{"credential", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"} {
+	// S3's error codes, then Azure's (AuthorizationFailure from Azurite and
+	// for a refused identity, AuthenticationFailed for a wrong key).
+	for _, s := range []string{"credential", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
+		"AuthorizationFailure", "AuthenticationFailed"} {
 		if strings.Contains(msg, s) {
 			return NoCredentials
 		}

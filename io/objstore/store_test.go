@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"gocloud.dev/blob"
@@ -196,6 +197,28 @@ func TestFileReadStreamsWithOneRequest(t *testing.T) {
 			}
 			if f.Requests() != tt.wantReqs {
 				t.Errorf("%d requests, want %d", f.Requests(), tt.wantReqs)
+			}
+		})
+	}
+}
+
+func TestNoCredentialsNamesTheScheme(t *testing.T) {
+	want := map[Scheme]string{S3: "AWS_ACCESS_KEY_ID", GCS: "GOOGLE_APPLICATION_CREDENTIALS", Azure: "AZURE_STORAGE_KEY"}
+	for _, scheme := range Schemes {
+		t.Run(string(scheme), func(t *testing.T) {
+			e := &OpenError{Location: Location{Scheme: scheme, Bucket: "b"}, Problem: NoCredentials}
+			if msg := e.Error(); !strings.Contains(msg, "no usable credentials") || want[scheme] == "" || !strings.Contains(msg, want[scheme]) {
+				t.Errorf("%q: want the credentials of %s named (%q)", msg, scheme, want[scheme])
+			}
+		})
+	}
+}
+
+func TestClassifyAzureAuthFailures(t *testing.T) {
+	for _, code := range []string{"AuthorizationFailure", "AuthenticationFailed"} {
+		t.Run(code, func(t *testing.T) {
+			if got := classify(errors.New("RESPONSE 403: ERROR CODE: " + code)); got != NoCredentials {
+				t.Errorf("classify = %v, want NoCredentials", got)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package cloudtest
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,10 +22,23 @@ const (
 // RequireAzurite starts Azurite's blob service for t and stops it when t
 // ends. Clients authenticate with the development account's shared key,
 // which Azurite checks.
+//
+// gocloud.dev's azblob opener reads the AZURE_STORAGE_* environment once per
+// process, at the first bucket it opens: a later Azurite, on another port,
+// and any later change of key would be ignored by code running in the test's
+// own process. So RequireAzurite may be called once per test binary; a
+// second call fails the test. (Child processes read their own environment.)
 func RequireAzurite(t testing.TB) *Server {
 	t.Helper()
+	if !azuriteStarted.CompareAndSwap(false, true) {
+		t.Fatal("Azurite was already started in this test binary, and gocloud.dev's azblob opener keeps the first one's " +
+			"environment: run every in-process Azure test against that one")
+	}
 	return require(t, azurite)
 }
+
+// azuriteStarted is set by the first RequireAzurite.
+var azuriteStarted atomic.Bool
 
 var azurite = emulator{
 	name: "azurite",
