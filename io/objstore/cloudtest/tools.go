@@ -12,10 +12,9 @@ import (
 // installs them into the repository's .tools and `make env` exports it).
 const ToolsEnv = "BERTBATCH_TOOLS"
 
-// The pinned emulator versions, as the Makefile installs them.
+// Where the Makefile installs the emulators under the tools folder (their
+// pinned versions are the Makefile's).
 const (
-	AzuriteVersion  = "3.35.0"
-	FakeGCSVersion  = "v1.56.1"
 	azuriteRelPath  = "azurite/node_modules/.bin/azurite-blob"
 	fakeGCSRelPath  = "bin/fake-gcs-server"
 	installCommand  = "make clouds-tools"
