@@ -17,7 +17,8 @@ import (
 // Storage, as fake-gcs-server and Azurite serve them on loopback: a local input written to
 // gs://out/run (azblob://out/run) gives the parts of the same run into a folder, byte for byte;
 // `bertbatch verify` finds the prefix sound and complete; a rerun skips every row; a missing
-// bucket, and for Azure a wrong key, stop the run with exit 1 and nothing written.
+// bucket, and for Azure a wrong key, stop the run with exit 1 and nothing written. Two shards
+// running at once, then committed, give the same parts.
 func TestRunOnEmulators(t *testing.T) {
 	dir := t.TempDir()
 	const files, rows = 2, 120
@@ -62,8 +63,40 @@ func TestRunOnEmulators(t *testing.T) {
 					t.Errorf("%s: the part at %s differs from the local run's", out, place)
 				}
 			}
+			t.Run("two shards", func(t *testing.T) { shardsOnEmulator(t, srv, dir, one, local) })
 			refusedOnEmulator(t, srv, dir, one)
 		})
+	}
+}
+
+// shardsOnEmulator runs the job one as 2 shard processes at once into <scheme>://out/sharded (each
+// takes its shard's lease by a conditional create), commits them, and finds the local run's parts.
+func shardsOnEmulator(t *testing.T, srv *cloudtest.Server, dir, one string, local map[string][]byte) {
+	out := string(srv.Scheme) + "://out/sharded"
+	job := remoteOutputJob(t, dir, one, string(srv.Scheme)+"-sharded.yaml", out)
+	shards := []*child{
+		startWithEnv(t, srv.Env(), "run", "--quiet", "--shard", "0/2", job),
+		startWithEnv(t, srv.Env(), "run", "--quiet", "--shard", "1/2", job),
+	}
+	for i, c := range shards {
+		if code := c.exitCode(); code != exitOK {
+			t.Fatalf("shard %d/2: exit %d: %s", i, code, c.stderr.String())
+		}
+	}
+	if code, stdout, stderr := runWithEnv(t, srv.Env(), "commit", out, job); code != exitOK {
+		t.Fatalf("commit %s: exit %d: %s %s", out, code, stdout, stderr)
+	}
+	if code, stdout, stderr := runWithEnv(t, srv.Env(), "verify", out); code != exitOK || !strings.Contains(stdout, "sound and complete") {
+		t.Errorf("verify %s: exit %d, %s %s", out, code, stdout, stderr)
+	}
+	remote := objectsByPlace(t, out)
+	if got, want := keysSorted(remote), keysSorted(local); !slices.Equal(got, want) {
+		t.Fatalf("parts in %s: %v\nparts of the local run: %v", out, got, want)
+	}
+	for place, data := range remote {
+		if !bytes.Equal(data, local[place]) {
+			t.Errorf("%s: the part at %s differs from the local run's", out, place)
+		}
 	}
 }
 
@@ -136,6 +169,9 @@ func refusedOnEmulator(t *testing.T, srv *cloudtest.Server, dir, one string) {
 				t.Errorf("run: exit %d, stderr %q; want exit 1 and %q", code, stderr, tc.stderr)
 			}
 		})
+	}
+	if srv.Scheme != objstore.Azure {
+		return
 	}
 	loc, err := objstore.Parse(scheme + "://out/wrongkey")
 	if err != nil {
