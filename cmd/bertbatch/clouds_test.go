@@ -18,7 +18,8 @@ import (
 // gs://out/run (azblob://out/run) gives the parts of the same run into a folder, byte for byte;
 // `bertbatch verify` finds the prefix sound and complete; a rerun skips every row; a missing
 // bucket, and for Azure a wrong key, stop the run with exit 1 and nothing written. Two shards
-// running at once, then committed, give the same parts.
+// running at once, then committed, give the same parts; so does a run reading its input from the
+// bucket.
 func TestRunOnEmulators(t *testing.T) {
 	dir := t.TempDir()
 	const files, rows = 2, 120
@@ -64,6 +65,7 @@ func TestRunOnEmulators(t *testing.T) {
 				}
 			}
 			t.Run("two shards", func(t *testing.T) { shardsOnEmulator(t, srv, dir, one, local) })
+			t.Run("input from the bucket", func(t *testing.T) { inputFromEmulator(t, srv, dir, one) })
 			refusedOnEmulator(t, srv, dir, one)
 		})
 	}
@@ -98,6 +100,38 @@ func shardsOnEmulator(t *testing.T, srv *cloudtest.Server, dir, one string, loca
 			t.Errorf("%s: the part at %s differs from the local run's", out, place)
 		}
 	}
+}
+
+// inputFromEmulator copies the input files into <scheme>://out/input and runs the job one reading
+// them from there into a folder: the parts are those of the run that read them from disk.
+func inputFromEmulator(t *testing.T, srv *cloudtest.Server, dir, one string) {
+	ctx := context.Background()
+	in := string(srv.Scheme) + "://out/input"
+	loc, err := objstore.Parse(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := objstore.Open(ctx, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	for name, data := range visibleFiles(t, filepath.Join(dir, "in")) {
+		if err := s.Put(ctx, name, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outName := "out-from-" + string(srv.Scheme)
+	src := strings.Replace(readFile(t, one), "paths: [in]", `paths: ["`+in+`"]`, 1)
+	src = strings.Replace(src, "dir: out,", "dir: "+outName+",", 1)
+	if !strings.Contains(src, in) || !strings.Contains(src, outName) {
+		t.Fatalf("the job does not name %s and %s:\n%s", in, outName, src)
+	}
+	job := writeFile(t, dir, string(srv.Scheme)+"-input.yaml", src)
+	if code, _, stderr := runWithEnv(t, srv.Env(), "run", "--quiet", job); code != exitOK {
+		t.Fatalf("run from %s: exit %d: %s", in, code, stderr)
+	}
+	sameParts(t, filepath.Join(dir, "out"), filepath.Join(dir, outName))
 }
 
 // remoteOutputJob writes a copy of the job one with its output in out.
