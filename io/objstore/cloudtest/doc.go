@@ -6,9 +6,10 @@
 //
 // A Server gives the environment a client needs (Env, Setenv) and creates
 // buckets (containers, for Azure). Require skips the test when the
-// emulator is not installed, unless BERTBATCH_TOOLS is set (as `make env`,
-// `make test` and `make test-clouds` set it, after installing the tools
-// there), where a missing emulator is a failure.
+// emulator is not installed, unless BERTBATCH_TOOLS is set, where a missing
+// emulator is a failure: `make test` and `make test-clouds` set it after
+// installing the tools, and `make env` exports it once they are installed.
+// Without it, the repository's .tools folder is looked in.
 //
 // What an emulator cannot show: real IAM and credential chains, real
 // consistency and latency, quotas and throttling. Azurite checks the
