@@ -23,9 +23,10 @@ ifeq ($(origin VERSION),undefined)
 VERSION := $(shell $(PYTHON) scripts/version.py 2>/dev/null || echo dev)
 endif
 # The object-store emulators of the gs:// and azblob:// tests (io/objstore/cloudtest), pinned, in .tools:
-# Azurite from npm (3.35.0: the last release that runs on Node 20) and fake-gcs-server built with go.
+# Azurite from npm (3.35.0, the last release that runs on Node 20, with its dependencies locked in
+# scripts/azurite/package-lock.json) and fake-gcs-server built with go.
 TOOLS := $(CURDIR)/.tools
-AZURITE_VERSION := 3.35.0
+AZURITE_VERSION := $(shell sed -n 's/.*"azurite": *"\([^"]*\)".*/\1/p' scripts/azurite/package.json)
 FAKE_GCS_VERSION := v1.56.1
 AZURITE_STAMP := $(TOOLS)/.azurite-$(AZURITE_VERSION)
 FAKE_GCS_STAMP := $(TOOLS)/.fake-gcs-server-$(FAKE_GCS_VERSION)
@@ -113,9 +114,11 @@ test-clouds: $(STAMP) clouds-tools ## Only the gs:// and azblob:// tests, on fak
 
 clouds-tools: $(AZURITE_STAMP) $(FAKE_GCS_STAMP) ## Install the pinned Azurite (npm) and fake-gcs-server (go) into .tools.
 
-$(AZURITE_STAMP):
+$(AZURITE_STAMP): scripts/azurite/package.json scripts/azurite/package-lock.json
 	rm -rf $(TOOLS)/azurite $(TOOLS)/.azurite-*
-	npm install --prefix $(TOOLS)/azurite --no-save --no-audit --no-fund --loglevel=error azurite@$(AZURITE_VERSION)
+	mkdir -p $(TOOLS)/azurite
+	cp scripts/azurite/package.json scripts/azurite/package-lock.json $(TOOLS)/azurite/
+	npm ci --prefix $(TOOLS)/azurite --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(FAKE_GCS_STAMP):
