@@ -33,16 +33,9 @@ func runCommit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, outdir.ManifestName+" and "+outdir.SuccessName+". Committing a committed folder does nothing.")
 		fmt.Fprintln(stderr, "\nExit status 0 when the folder is committed, 1 when a shard is missing or unfinished, 2 for bad usage or job file.")
 	}
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(args) != 2 {
-		fs.Usage()
-		return exitUsage
+	args, code, ok := parseOperands(fs, args, 2)
+	if !ok {
+		return code
 	}
 	dir := args[0]
 	job, err := jobs.Load(args[1])

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"strings"
 )
@@ -48,4 +49,26 @@ func takesValue(fs *flag.FlagSet, a string) bool {
 	}
 	b, isBool := f.Value.(interface{ IsBoolFlag() bool })
 	return !isBool || !b.IsBoolFlag()
+}
+
+// anyCount, as parseOperands' want, accepts any number of operands.
+const anyCount = -1
+
+// parseOperands parses a command's arguments with parseArgs. When they parse and hold exactly want
+// operands (any number for anyCount), it returns the operands and true. Otherwise it returns the exit
+// code the command is to return: exitOK for -h, exitUsage for a bad flag or a wrong operand count, the
+// usage printed in each case.
+func parseOperands(fs *flag.FlagSet, args []string, want int) (operands []string, code int, ok bool) {
+	operands, err := parseArgs(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitOK, false
+		}
+		return nil, exitUsage, false
+	}
+	if want != anyCount && len(operands) != want {
+		fs.Usage()
+		return nil, exitUsage, false
+	}
+	return operands, exitOK, true
 }

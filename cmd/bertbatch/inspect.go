@@ -38,18 +38,12 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "usage: bertbatch inspect [--revision R] [--cache-dir D] [--offline] <model | dataset path or glob>")
 		fs.PrintDefaults()
 	}
-	targets, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(targets) != 1 {
-		fs.Usage()
-		return exitUsage
+	targets, code, ok := parseOperands(fs, args, 1)
+	if !ok {
+		return code
 	}
 	target := targets[0]
+	var err error
 	if looksLikeDataset(target) {
 		err = inspectDataset(target, stdout)
 	} else {

@@ -35,12 +35,9 @@ func runPull(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Exit status 0 when the model is ready, 1 when it could not be fetched, 2 on bad usage.")
 		fs.PrintDefaults()
 	}
-	refs, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	refs, code, ok := parseOperands(fs, args, anyCount)
+	if !ok {
+		return code
 	}
 	if len(refs) != 1 {
 		fmt.Fprintf(stderr, "bertbatch pull: want exactly one model, got %d\n", len(refs))

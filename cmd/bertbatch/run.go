@@ -41,16 +41,9 @@ func runJob(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "no answer), 2 for a bad job file.")
 		fs.PrintDefaults()
 	}
-	files, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(files) != 1 {
-		fs.Usage()
-		return exitUsage
+	files, code, ok := parseOperands(fs, args, 1)
+	if !ok {
+		return code
 	}
 	if *inFlight < 0 {
 		fmt.Fprintf(stderr, "bertbatch: --inflight %d: want 0 (the device's default) or more\n", *inFlight)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,16 +28,9 @@ func runStatus(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nReports, without changing anything, each shard of a job run with --shard I/N into OUTPUT_DIR.")
 		fmt.Fprintln(stderr, "\nExit status 0 when every shard finished, 1 when not (or the folder holds no shards), 2 for bad usage.")
 	}
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(args) != 1 {
-		fs.Usage()
-		return exitUsage
+	args, code, ok := parseOperands(fs, args, 1)
+	if !ok {
+		return code
 	}
 	dir := args[0]
 	shards, err := outdir.Shards(dir)

@@ -44,12 +44,9 @@ func runTokenize(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "Exit status 0 on success, 1 when the model or an input line is bad, 2 on bad usage.")
 		fs.PrintDefaults()
 	}
-	extra, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	extra, code, ok := parseOperands(fs, args, anyCount)
+	if !ok {
+		return code
 	}
 	if *model == "" || len(extra) > 0 || *maxLength < 0 {
 		fmt.Fprintln(stderr, "bertbatch tokenize: need --model, no positional arguments, and --max-length >= 0")

@@ -33,12 +33,9 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "\nExit status 0 when every job is valid, 2 when any has a problem.")
 		fs.PrintDefaults()
 	}
-	files, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	files, code, ok := parseOperands(fs, args, anyCount)
+	if !ok {
+		return code
 	}
 	if *schema {
 		if len(files) > 0 {
@@ -55,7 +52,7 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fs.Usage()
 		return exitUsage
 	}
-	code := exitOK
+	code = exitOK
 	for _, file := range files {
 		if !validateFile(file, *show, stdout) {
 			code = exitUsage

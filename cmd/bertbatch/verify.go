@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,16 +30,9 @@ func runVerify(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nExit status 0 when the folder is sound and complete, 1 when not (each problem is printed), 2 for bad usage.")
 		fs.PrintDefaults()
 	}
-	dirs, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(dirs) != 1 {
-		fs.Usage()
-		return exitUsage
+	dirs, code, ok := parseOperands(fs, args, 1)
+	if !ok {
+		return code
 	}
 	dir := dirs[0]
 	r, err := outdir.Verify(dir)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,16 +24,9 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "usage: bertbatch version")
 		fmt.Fprintln(stderr, "\nIt takes no flags or arguments.")
 	}
-	rest, err := parseArgs(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return exitUsage
+	_, code, ok := parseOperands(fs, args, 0)
+	if !ok {
+		return code
 	}
 	gpus, err := mlx.DeviceCount(mlx.GPU)
 	gpu := fmt.Sprintf("%d", gpus)
