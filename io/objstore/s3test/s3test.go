@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/bertbatch/bertbatch/io/objstore/internal/testserver"
 )
 
 // The credentials the server accepts.
@@ -36,10 +36,7 @@ const (
 type Server struct {
 	// Endpoint is the S3 endpoint, http://127.0.0.1:PORT.
 	Endpoint string
-	dir      string
-	cmd      *exec.Cmd
-	log      *os.File
-	done     chan error
+	proc     *testserver.Proc
 }
 
 // Weed finds the weed binary: $BERTBATCH_WEED, else next to
@@ -86,103 +83,52 @@ func Require(t testing.TB) *Server {
 }
 
 // Start runs weed with its data in dir and waits until the S3 gateway
-// answers. Stop it with Stop. The ports are picked free just before weed
-// starts, so another process may take one in between (test packages run
-// in parallel); a server that exits before it is ready is started again on
-// other ports, up to three times.
+// answers and a bucket can be created. Stop it with Stop. A server that exits
+// before it is ready is started again on other ports (testserver.Start).
 func Start(weed, dir string) (*Server, error) {
-	var errs []error
-	for try := range 3 {
-		s, err := start(weed, filepath.Join(dir, strconv.Itoa(try)))
-		if err == nil {
-			return s, nil
+	s := &Server{}
+	proc, err := testserver.Start("weed", dir, 60*time.Second, func(dir string) (string, []string, func() error, error) {
+		// weed also listens on port+10000 for gRPC.
+		ports, err := testserver.FreePorts(5, 65535-10000)
+		if err != nil {
+			return "", nil, nil, err
 		}
-		errs = append(errs, err)
-		if !errors.Is(err, errExited) {
-			break
+		conf := map[string]any{"identities": []any{map[string]any{
+			"name":        "test",
+			"credentials": []any{map[string]string{"accessKey": AccessKey, "secretKey": SecretKey}},
+			"actions":     []string{"Admin", "Read", "Write", "List", "Tagging"},
+		}}}
+		confData, err := json.Marshal(conf)
+		if err != nil {
+			return "", nil, nil, err
 		}
-	}
-	return nil, errors.Join(errs...)
-}
-
-// errExited is wrapped by start's error when weed exited before it was ready.
-var errExited = errors.New("weed exited before it was ready")
-
-func start(weed, dir string) (*Server, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	ports, err := freePorts(5)
+		confPath := filepath.Join(dir, "s3.json")
+		if err := os.WriteFile(confPath, confData, 0o600); err != nil {
+			return "", nil, nil, err
+		}
+		data := filepath.Join(dir, "data")
+		if err := os.MkdirAll(data, 0o755); err != nil {
+			return "", nil, nil, err
+		}
+		s.Endpoint = fmt.Sprintf("http://127.0.0.1:%d", ports[3])
+		args := []string{"server",
+			"-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+			"-master.port=" + strconv.Itoa(ports[0]), "-volume.port=" + strconv.Itoa(ports[1]),
+			"-filer.port=" + strconv.Itoa(ports[2]), "-s3", "-s3.port=" + strconv.Itoa(ports[3]),
+			"-s3.config=" + confPath, "-master.volumeSizeLimitMB=64", "-volume.max=0",
+			// The Iceberg and Lance catalogs listen on fixed ports by default, which two servers (two
+			// test packages at once) cannot share; tests need neither.
+			"-s3.port.iceberg=0", "-s3.port.lance=0",
+			"-metricsPort=" + strconv.Itoa(ports[4])}
+		// A bucket must be creatable: the volume server registers a moment after the gateway answers.
+		ready := func() error { return s.CreateBucket(fmt.Sprintf("ready-%d", time.Now().UnixNano())) }
+		return weed, args, ready, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	conf := map[string]any{"identities": []any{map[string]any{
-		"name":        "test",
-		"credentials": []any{map[string]string{"accessKey": AccessKey, "secretKey": SecretKey}},
-		"actions":     []string{"Admin", "Read", "Write", "List", "Tagging"},
-	}}}
-	confData, err := json.Marshal(conf)
-	if err != nil {
-		return nil, err
-	}
-	confPath := filepath.Join(dir, "s3.json")
-	if err := os.WriteFile(confPath, confData, 0o600); err != nil {
-		return nil, err
-	}
-	data := filepath.Join(dir, "data")
-	if err := os.MkdirAll(data, 0o755); err != nil {
-		return nil, err
-	}
-	log, err := os.Create(filepath.Join(dir, "weed.log"))
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(weed, "server",
-		"-dir="+data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-		"-master.port="+strconv.Itoa(ports[0]), "-volume.port="+strconv.Itoa(ports[1]),
-		"-filer.port="+strconv.Itoa(ports[2]), "-s3", "-s3.port="+strconv.Itoa(ports[3]),
-		"-s3.config="+confPath, "-master.volumeSizeLimitMB=64", "-volume.max=0",
-		// The Iceberg and Lance catalogs listen on fixed ports by default, which two servers (two
-		// test packages at once) cannot share; tests need neither.
-		"-s3.port.iceberg=0", "-s3.port.lance=0",
-		"-metricsPort="+strconv.Itoa(ports[4]))
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		_ = log.Close()
-		return nil, fmt.Errorf("starting %s: %w", weed, err)
-	}
-	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", ports[3]), dir: dir, cmd: cmd, log: log, done: make(chan error, 1)}
-	go func() { s.done <- cmd.Wait() }()
-	if err := s.waitReady(60 * time.Second); err != nil {
-		_ = s.Stop()
-		return nil, err
-	}
+	s.proc = proc
 	return s, nil
-}
-
-func (s *Server) waitReady(limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	client := &http.Client{Timeout: time.Second}
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-s.done:
-			s.done <- err
-			return fmt.Errorf("%w (%v); its log is %s", errExited, err, s.log.Name())
-		default:
-		}
-		resp, err := client.Get(s.Endpoint + "/")
-		if err == nil {
-			_ = resp.Body.Close()
-			// A bucket must be creatable: the volume server registers a
-			// moment after the gateway answers.
-			name := fmt.Sprintf("ready-%d", time.Now().UnixNano())
-			if err := s.CreateBucket(name); err == nil {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("weed's S3 gateway did not answer within %v; its log is %s", limit, s.log.Name())
 }
 
 // Env is the environment a client of this server needs: the endpoint, the
@@ -261,39 +207,4 @@ func (s *Server) Upload(dir, bucket, prefix string) error {
 }
 
 // Stop ends the server and waits for it.
-func (s *Server) Stop() error {
-	if s.cmd.Process != nil {
-		_ = s.cmd.Process.Signal(os.Interrupt)
-	}
-	select {
-	case <-s.done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-	return s.log.Close()
-}
-
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			_ = l.Close()
-		}
-	}()
-	for len(ports) < n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		port := l.Addr().(*net.TCPAddr).Port
-		// weed also listens on port+10000 for gRPC.
-		if port+10000 > 65535 {
-			continue
-		}
-		ports = append(ports, port)
-	}
-	return ports, nil
-}
+func (s *Server) Stop() error { return s.proc.Stop() }
