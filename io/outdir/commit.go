@@ -92,8 +92,7 @@ func (d *Dir) Redo(units []Unit) error {
 		return err
 	}
 	if err := d.unmarkComplete(); err != nil {
-		d.broken = err
-		return fmt.Errorf("output folder %s: remove the completion marker: %w", d.path, err)
+		return err
 	}
 	for _, u := range units {
 		i, ok := d.state.units[u]

@@ -154,23 +154,28 @@ func (d *Dir) Unmark() error {
 		return err
 	}
 	if err := d.unmarkComplete(); err != nil {
-		d.broken = err
-		return fmt.Errorf("output folder %s: remove the completion marker: %w", d.path, err)
+		return err
 	}
 	return nil
 }
 
-// unmarkComplete removes the completion marker, if any (see Unmark).
+// unmarkComplete removes the completion marker, if any (see Unmark). A
+// failure leaves the Dir broken.
 func (d *Dir) unmarkComplete() error {
 	marker, ok := d.state.plain[d.names.success]
 	if !ok {
 		return nil
 	}
-	if err := d.manifest.append(line{Kind: kindRemove, Files: []FileInfo{marker}, Time: now()}); err != nil {
-		return err
+	err := d.manifest.append(line{Kind: kindRemove, Files: []FileInfo{marker}, Time: now()})
+	if err == nil {
+		delete(d.state.plain, d.names.success)
+		err = d.f.remove([]string{d.names.success})
 	}
-	delete(d.state.plain, d.names.success)
-	return d.f.remove([]string{d.names.success})
+	if err != nil {
+		d.broken = err
+		return fmt.Errorf("output folder %s: remove the completion marker: %w", d.path, err)
+	}
+	return nil
 }
 
 // overwrite removes every file the manifest names — reading what it can of
@@ -257,8 +262,7 @@ func (d *Dir) Create(name string) (*PendingFile, error) {
 		return nil, fmt.Errorf("output folder %s: %w", d.path, err)
 	}
 	if err := d.unmarkComplete(); err != nil {
-		d.broken = err
-		return nil, fmt.Errorf("output folder %s: remove the completion marker: %w", d.path, err)
+		return nil, err
 	}
 	if u, ok := d.state.unitFiles[name]; ok {
 		return nil, fmt.Errorf("output folder %s: %s already holds the results of unit %s", d.path, name, u)
